@@ -1,0 +1,131 @@
+/* td-application.c: command line, app actions, one window per project */
+#define G_LOG_DOMAIN "td-application"
+
+#include <glib/gi18n.h>
+
+#include "td-application.h"
+#include "td-window.h"
+
+struct _TdApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TdApplication, td_application, ADW_TYPE_APPLICATION)
+
+static TdWindow *
+get_or_create_window (TdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (td_window_new (self));
+  return TD_WINDOW (window);
+}
+
+static void
+td_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_or_create_window (TD_APPLICATION (app))));
+}
+
+static int
+td_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("todo-deploy %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
+}
+
+static int
+td_application_command_line (GApplication *app, GApplicationCommandLine *command_line)
+{
+  TdApplication *self = TD_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  const char *project = NULL;
+  TdWindow *window;
+
+  g_variant_dict_lookup (options, "project", "^&ay", &project);
+  window = get_or_create_window (self);
+  if (project != NULL && project[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, project);
+      td_window_open_project (window, file);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+  return 0;
+}
+
+static void
+td_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (td_application_parent_class)->startup (app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Todo Deploy developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Todo Deploy"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Todo Deploy developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Deploy the Todo Chatbot to a local Minikube cluster, step by step."),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = quit_activated },
+  { .name = "about", .activate = about_activated },
+};
+
+static void
+td_application_class_init (TdApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = td_application_activate;
+  app_class->startup = td_application_startup;
+  app_class->handle_local_options = td_application_handle_local_options;
+  app_class->command_line = td_application_command_line;
+}
+
+static void
+td_application_init (TdApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { "project", 'p', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open the Todo Chatbot project in DIR"), N_("DIR") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+}
+
+TdApplication *
+td_application_new (void)
+{
+  return g_object_new (TD_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/github/tododeploy/TodoDeploy",
+                       NULL);
+}
