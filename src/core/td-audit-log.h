@@ -1,0 +1,49 @@
+/* td-audit-log.h: phase-iv-audit.log, in the seed's format
+ *   # Phase IV Agent Delegation Audit Log — format: [ISO-timestamp] [AGENT] prompt="..." result="..."
+ *   [2026-11-21T05:15:25Z] [GORDON] prompt="…" result="…"
+ * Each line is written with one write() on an O_APPEND descriptor, so concurrent writers (two
+ * image phases, two processes) never tear or interleave lines. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define TD_AUDIT_LOG_FILE_NAME "phase-iv-audit.log"
+#define TD_AUDIT_LOG_HEADER \
+  "# Phase IV Agent Delegation Audit Log — format: [ISO-timestamp] [AGENT] prompt=\"...\" result=\"...\""
+
+typedef struct {
+  char *timestamp;
+  char *agent;
+  char *prompt;    /* unescaped */
+  char *result;    /* unescaped */
+} TdAuditEntry;
+
+void td_audit_entry_free (TdAuditEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdAuditEntry, td_audit_entry_free)
+
+#define TD_TYPE_AUDIT_LOG (td_audit_log_get_type ())
+G_DECLARE_FINAL_TYPE (TdAuditLog, td_audit_log, TD, AUDIT_LOG, GObject)
+
+TdAuditLog *td_audit_log_new          (const char  *project_dir);
+const char *td_audit_log_get_path     (TdAuditLog  *self);
+/* Creates the file with the header when it does not exist; leaves an existing file alone. */
+gboolean    td_audit_log_ensure       (TdAuditLog  *self,
+                                       GError     **error);
+/* A value that must never be written (a secret from .env). Replaced by "[REDACTED]". */
+void        td_audit_log_add_secret   (TdAuditLog  *self,
+                                       const char  *value);
+gboolean    td_audit_log_append       (TdAuditLog  *self,
+                                       const char  *agent,
+                                       const char  *prompt,
+                                       const char  *result,
+                                       GError     **error);
+/* Every entry in the file, in order (the header and unparsable lines are skipped). */
+GPtrArray  *td_audit_log_read_entries (TdAuditLog  *self,
+                                       GError     **error);
+
+/* The escaping rule, shared with tests: backslash, double quote, newline, CR, tab escaped. */
+char       *td_audit_log_escape       (const char  *text);
+
+G_END_DECLS

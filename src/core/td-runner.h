@@ -1,0 +1,58 @@
+/* td-runner.h: starts every external program Todo Deploy runs.
+ *
+ * Streams stdout and stderr line by line, cancels the whole process group, enforces a time limit,
+ * takes a working directory and an environment overlay (for example `minikube docker-env`), and
+ * inside Flatpak (when /.flatpak-info exists) runs the program on the host through
+ * `flatpak-spawn --host --watch-bus --env=… --directory=…`. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "td-process.h"
+
+G_BEGIN_DECLS
+
+#define TD_TYPE_RUNNER (td_runner_get_type ())
+G_DECLARE_FINAL_TYPE (TdRunner, td_runner, TD, RUNNER, GObject)
+
+TdRunner   *td_runner_new                   (void);
+/* Where to look for the Flatpak marker; "/.flatpak-info" by default (tests point it elsewhere). */
+void        td_runner_set_flatpak_info_path (TdRunner            *self,
+                                             const char          *path);
+gboolean    td_runner_get_sandboxed         (TdRunner            *self);
+/* The argv that would really be executed for @argv (with the flatpak-spawn prefix when
+ * sandboxed). Shown in the UI so the user sees exactly what runs. */
+char      **td_runner_build_argv            (TdRunner            *self,
+                                             const char * const  *argv,
+                                             const char          *cwd,
+                                             const char * const  *env_overlay);
+
+/* Starts @argv. @env_overlay is NULL or a NULL-terminated list of "KEY=VALUE" added to this
+ * program's environment only. @timeout_ms 0 means no limit. Lines arrive through the
+ * TdProcess::line signal on the thread-default main context. */
+TdProcess  *td_runner_spawn                 (TdRunner            *self,
+                                             const char * const  *argv,
+                                             const char          *cwd,
+                                             const char * const  *env_overlay,
+                                             guint                timeout_ms,
+                                             GError             **error);
+
+/* Convenience: run to completion and collect the output (for short commands: versions, status). */
+void        td_runner_capture_async         (TdRunner            *self,
+                                             const char * const  *argv,
+                                             const char          *cwd,
+                                             const char * const  *env_overlay,
+                                             guint                timeout_ms,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* Returns FALSE only when the program could not be run to its end (missing program, timeout,
+ * cancel). A non-zero exit is not an error here: read @exit_status. */
+gboolean    td_runner_capture_finish        (TdRunner            *self,
+                                             GAsyncResult        *result,
+                                             char               **stdout_text,
+                                             char               **stderr_text,
+                                             int                 *exit_status,
+                                             GError             **error);
+
+G_END_DECLS
