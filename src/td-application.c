@@ -63,9 +63,11 @@ static void
 td_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *log_accels[] = { "<Control>l", NULL };
 
   G_APPLICATION_CLASS (td_application_parent_class)->startup (app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-log", log_accels);
 }
 
 static void

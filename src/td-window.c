@@ -1,24 +1,329 @@
-/* td-window.c: the wizard window (placeholder; the pages come next) */
+/* td-window.c: the wizard window: sidebar of phases, one page per phase, Back/Next */
 #define G_LOG_DOMAIN "td-window"
 
 #include <glib/gi18n.h>
 
+#include "td-audit-log.h"
+#include "td-audit-log-window.h"
+#include "td-log-view.h"
+#include "td-phase-page.h"
+#include "td-plan.h"
+#include "td-preflight.h"
+#include "td-runner.h"
+#include "td-sidebar-row.h"
+#include "td-welcome-page.h"
 #include "td-window.h"
 
 struct _TdWindow
 {
-  AdwApplicationWindow parent_instance;
-  GFile *project_dir;
+  AdwApplicationWindow  parent_instance;
+
+  TdPlan               *plan;
+  TdRunner             *runner;
+  TdPreflight          *preflight;
+  GSettings            *settings;
+  GCancellable         *cancellable;    /* cancelled when the window closes */
+  GPtrArray            *pages;          /* of TdWizardPage, Welcome first */
+  guint                 current;
+  gboolean              applying;
+
+  AdwLeaflet           *leaflet;
+  GtkWidget            *content_box;
+  GtkListBox           *sidebar_list;
+  AdwWindowTitle       *window_title;
+  GtkStack             *page_stack;
+  GtkRevealer          *log_revealer;
+  TdLogView            *log_view;
+  AdwToastOverlay      *toast_overlay;
 };
 
 G_DEFINE_FINAL_TYPE (TdWindow, td_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static TdWizardPage *
+current_page (TdWindow *self)
+{
+  return self->pages->pdata[self->current];
+}
+
+static TdWelcomePage *
+welcome_page (TdWindow *self)
+{
+  return TD_WELCOME_PAGE (self->pages->pdata[0]);
+}
+
+static void
+update_navigation (TdWindow *self)
+{
+  TdWizardPage *page = current_page (self);
+  gboolean last = self->current + 1 >= self->pages->len;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", self->current > 0 && !self->applying);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next",
+                                 !last && !self->applying && td_wizard_page_get_complete (page));
+}
+
+/* A phase may start once Welcome is done and every phase it depends on has passed. */
+static void
+update_phase_readiness (TdWindow *self)
+{
+  gboolean welcome_done = td_wizard_page_get_complete (self->pages->pdata[0]);
+  GListModel *phases = td_plan_get_phases (self->plan);
+
+  for (guint i = 0; i < g_list_model_get_n_items (phases); i++)
+    {
+      g_autoptr(TdPhase) phase = g_list_model_get_item (phases, i);
+      const char * const *deps = td_phase_get_depends_on (phase);
+      TdPhaseState state = td_phase_get_state (phase);
+      gboolean ready = welcome_done;
+
+      if (state != TD_PHASE_STATE_PENDING && state != TD_PHASE_STATE_READY)
+        continue;
+      for (guint d = 0; ready && deps != NULL && deps[d] != NULL; d++)
+        {
+          TdPhase *dep = td_plan_lookup_phase (self->plan, deps[d]);
+          ready = dep != NULL && (td_phase_get_state (dep) == TD_PHASE_STATE_PASSED ||
+                                  td_phase_get_state (dep) == TD_PHASE_STATE_SKIPPED);
+        }
+      td_phase_set_state (phase, ready ? TD_PHASE_STATE_READY : TD_PHASE_STATE_PENDING);
+    }
+}
+
+static void
+show_page (TdWindow *self, guint index)
+{
+  TdWizardPage *page;
+  GtkListBoxRow *row;
+
+  g_return_if_fail (index < self->pages->len);
+  self->current = index;
+  page = current_page (self);
+  gtk_stack_set_visible_child (self->page_stack, GTK_WIDGET (page));
+  adw_window_title_set_title (self->window_title, td_wizard_page_get_title (page));
+  row = gtk_list_box_get_row_at_index (self->sidebar_list, index);
+  gtk_list_box_select_row (self->sidebar_list, row);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  update_navigation (self);
+  td_wizard_page_shown (page);
+}
+
+static void
+on_page_complete_changed (TdWindow *self)
+{
+  update_phase_readiness (self);
+  update_navigation (self);
+}
+
+static void
+on_sidebar_row_activated (GtkListBox *list, GtkListBoxRow *row, TdWindow *self)
+{
+  if (self->applying)
+    return;
+  show_page (self, gtk_list_box_row_get_index (row));
+}
+
+static void
+apply_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TdWizardPage *page = TD_WIZARD_PAGE (source);
+
+  if (!td_wizard_page_apply_finish (page, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->applying = FALSE;
+      update_navigation (self);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  self->applying = FALSE;
+  if (self->current + 1 < self->pages->len)
+    show_page (self, self->current + 1);
+  else
+    update_navigation (self);
+}
+
+static void
+next_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow *self = TD_WINDOW (widget);
+  TdWizardPage *page = current_page (self);
+
+  if (self->applying || !td_wizard_page_get_complete (page) || self->current + 1 >= self->pages->len)
+    return;
+  self->applying = TRUE;
+  update_navigation (self);
+  td_wizard_page_apply_async (page, self->cancellable, apply_done, g_object_ref (self));
+}
+
+static void
+back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow *self = TD_WINDOW (widget);
+
+  if (self->current > 0 && !self->applying)
+    show_page (self, self->current - 1);
+}
+
+static void
+show_sidebar_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow *self = TD_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+open_project_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow *self = TD_WINDOW (widget);
+
+  show_page (self, 0);
+  td_welcome_page_choose_folder (welcome_page (self));
+}
+
+static void
+show_audit_log_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow *self = TD_WINDOW (widget);
+  GFile *project = td_welcome_page_get_project_dir (welcome_page (self));
+  g_autofree char *path = project ? g_file_get_path (project) : NULL;
+  GtkWindow *dialog;
+
+  if (path == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Choose a project folder first: the audit log lives in it.")));
+      return;
+    }
+  {
+    g_autoptr(TdAuditLog) log = td_audit_log_new (path);
+    dialog = GTK_WINDOW (td_audit_log_window_new (log));
+  }
+  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
+  gtk_window_present (dialog);
+}
+
+static void
+on_log_visible_changed (TdWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-log");
+  g_autoptr(GVariant) state = g_action_get_state (action);
+
+  gtk_revealer_set_reveal_child (self->log_revealer, g_variant_get_boolean (state));
+}
+
+static void
+show_log_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  TdWindow *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "log-visible", g_variant_get_boolean (state));
+  on_log_visible_changed (self);
+}
+
+static void
+on_project_dir_changed (TdWindow *self)
+{
+  GFile *dir = td_welcome_page_get_project_dir (welcome_page (self));
+  g_autofree char *name = dir ? g_file_get_basename (dir) : NULL;
+
+  adw_window_title_set_subtitle (self->window_title, name);
+}
+
+static GSettings *
+lookup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Running from a build tree without the schema must not abort: recent folders are simply
+   * not remembered then. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_message ("GSettings schema %s not found; settings will not be saved", APP_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+add_page (TdWindow *self, GtkWidget *page, TdPhase *phase)
+{
+  gtk_stack_add_child (self->page_stack, page);
+  g_ptr_array_add (self->pages, page);
+  gtk_list_box_append (self->sidebar_list, td_sidebar_row_new (phase));
+  g_signal_connect_object (page, "notify::complete", G_CALLBACK (on_page_complete_changed), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+build_pages (TdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  GListModel *phases;
+
+  self->plan = td_plan_new_default (&error);
+  if (self->plan == NULL)
+    {
+      /* The plan ships inside the binary; failing here is a packaging bug worth showing plainly. */
+      GtkWidget *status = adw_status_page_new ();
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "dialog-error-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (status), _("The Deployment Plan Could Not Be Loaded"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (status), error->message);
+      gtk_stack_add_child (self->page_stack, status);
+      g_critical ("%s", error->message);
+      return;
+    }
+
+  add_page (self, td_welcome_page_new (self->preflight, self->settings), NULL);
+  g_signal_connect_object (self->pages->pdata[0], "notify::project-dir",
+                           G_CALLBACK (on_project_dir_changed), self, G_CONNECT_SWAPPED);
+
+  phases = td_plan_get_phases (self->plan);
+  for (guint i = 0; i < g_list_model_get_n_items (phases); i++)
+    {
+      g_autoptr(TdPhase) phase = g_list_model_get_item (phases, i);
+      add_page (self, td_phase_page_new (phase), phase);
+    }
+  update_phase_readiness (self);
+  show_page (self, 0);
+}
+
+static gboolean
+td_window_close_request (GtkWindow *window)
+{
+  TdWindow *self = TD_WINDOW (window);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->settings != NULL)
+    {
+      int width, height;
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  return GTK_WINDOW_CLASS (td_window_parent_class)->close_request (window);
+}
 
 static void
 td_window_dispose (GObject *object)
 {
   TdWindow *self = TD_WINDOW (object);
 
-  g_clear_object (&self->project_dir);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_object (&self->preflight);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->plan);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (td_window_parent_class)->dispose (object);
 }
 
@@ -27,15 +332,61 @@ td_window_class_init (TdWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = td_window_dispose;
+  window_class->close_request = td_window_close_request;
+
+  g_type_ensure (TD_TYPE_LOG_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tododeploy/TodoDeploy/td-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, log_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, log_view);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+
+  gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.open-project", NULL, open_project_action);
+  gtk_widget_class_install_action (widget_class, "win.show-audit-log", NULL, show_audit_log_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-project", NULL);
 }
 
 static void
 td_window_init (TdWindow *self)
 {
+  const GActionEntry entries[] = {
+    { .name = "show-log", .state = "false", .change_state = show_log_change_state },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+
+  self->cancellable = g_cancellable_new ();
+  self->pages = g_ptr_array_new ();
+  self->settings = lookup_settings ();
+  self->runner = td_runner_new ();
+  self->preflight = td_preflight_new (self->runner);
+
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      g_action_group_change_action_state (G_ACTION_GROUP (self), "show-log",
+                                          g_variant_new_boolean (g_settings_get_boolean (self->settings, "log-visible")));
+    }
+  build_pages (self);
 }
 
 TdWindow *
@@ -47,5 +398,17 @@ td_window_new (TdApplication *application)
 void
 td_window_open_project (TdWindow *self, GFile *project_dir)
 {
-  g_set_object (&self->project_dir, project_dir);
+  g_return_if_fail (TD_IS_WINDOW (self));
+
+  if (self->pages->len == 0)
+    return;
+  td_welcome_page_set_project_dir (welcome_page (self), project_dir);
+  show_page (self, 0);
+}
+
+TdLogView *
+td_window_get_log_view (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->log_view;
 }

@@ -1,0 +1,14 @@
+/* td-phase-page.h: one page per plan phase: its tasks with their seed IDs and what each runs,
+ * and the gate that lets the user go on */
+#pragma once
+
+#include "td-wizard-page.h"
+
+G_BEGIN_DECLS
+
+#define TD_TYPE_PHASE_PAGE (td_phase_page_get_type ())
+G_DECLARE_FINAL_TYPE (TdPhasePage, td_phase_page, TD, PHASE_PAGE, TdWizardPage)
+
+GtkWidget *td_phase_page_new (TdPhase *phase);
+
+G_END_DECLS

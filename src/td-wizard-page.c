@@ -1,0 +1,196 @@
+/* td-wizard-page.c */
+#define G_LOG_DOMAIN "td-wizard-page"
+
+#include "td-wizard-page.h"
+
+typedef struct
+{
+  gboolean  complete;
+  char     *title;
+  TdPhase  *phase;
+} TdWizardPagePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (TdWizardPage, td_wizard_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_COMPLETE,
+  PROP_TITLE,
+  PROP_PHASE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+td_wizard_page_real_apply_async (TdWizardPage *self, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, td_wizard_page_real_apply_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+td_wizard_page_real_apply_finish (TdWizardPage *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+td_wizard_page_finalize (GObject *object)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (TD_WIZARD_PAGE (object));
+
+  g_free (priv->title);
+  g_clear_object (&priv->phase);
+  G_OBJECT_CLASS (td_wizard_page_parent_class)->finalize (object);
+}
+
+static void
+td_wizard_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (TD_WIZARD_PAGE (object));
+
+  switch (prop_id)
+    {
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, priv->complete);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, priv->title);
+      break;
+    case PROP_PHASE:
+      g_value_set_object (value, priv->phase);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+td_wizard_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TdWizardPage *self = TD_WIZARD_PAGE (object);
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_COMPLETE:
+      td_wizard_page_set_complete (self, g_value_get_boolean (value));
+      break;
+    case PROP_TITLE:
+      td_wizard_page_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_PHASE:
+      priv->phase = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+td_wizard_page_class_init (TdWizardPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = td_wizard_page_finalize;
+  object_class->get_property = td_wizard_page_get_property;
+  object_class->set_property = td_wizard_page_set_property;
+  klass->apply_async = td_wizard_page_real_apply_async;
+  klass->apply_finish = td_wizard_page_real_apply_finish;
+
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PHASE] =
+    g_param_spec_object ("phase", NULL, NULL, TD_TYPE_PHASE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+td_wizard_page_init (TdWizardPage *self)
+{
+}
+
+gboolean
+td_wizard_page_get_complete (TdWizardPage *self)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_val_if_fail (TD_IS_WIZARD_PAGE (self), FALSE);
+  return priv->complete;
+}
+
+void
+td_wizard_page_set_complete (TdWizardPage *self, gboolean complete)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_if_fail (TD_IS_WIZARD_PAGE (self));
+  complete = !!complete;
+  if (priv->complete == complete)
+    return;
+  priv->complete = complete;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+}
+
+const char *
+td_wizard_page_get_title (TdWizardPage *self)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_val_if_fail (TD_IS_WIZARD_PAGE (self), NULL);
+  return priv->title;
+}
+
+void
+td_wizard_page_set_title (TdWizardPage *self, const char *title)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_if_fail (TD_IS_WIZARD_PAGE (self));
+  if (g_strcmp0 (priv->title, title) == 0)
+    return;
+  g_free (priv->title);
+  priv->title = g_strdup (title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+TdPhase *
+td_wizard_page_get_phase (TdWizardPage *self)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_val_if_fail (TD_IS_WIZARD_PAGE (self), NULL);
+  return priv->phase;
+}
+
+void
+td_wizard_page_apply_async (TdWizardPage *self, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (TD_IS_WIZARD_PAGE (self));
+  TD_WIZARD_PAGE_GET_CLASS (self)->apply_async (self, cancellable, callback, user_data);
+}
+
+gboolean
+td_wizard_page_apply_finish (TdWizardPage *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (TD_IS_WIZARD_PAGE (self), FALSE);
+  return TD_WIZARD_PAGE_GET_CLASS (self)->apply_finish (self, result, error);
+}
+
+void
+td_wizard_page_shown (TdWizardPage *self)
+{
+  g_return_if_fail (TD_IS_WIZARD_PAGE (self));
+  if (TD_WIZARD_PAGE_GET_CLASS (self)->shown != NULL)
+    TD_WIZARD_PAGE_GET_CLASS (self)->shown (self);
+}

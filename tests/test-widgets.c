@@ -1,0 +1,189 @@
+/* test-widgets.c: every page and widget instantiates on the GTK 4.8 / libadwaita 1.2 floor and
+ * behaves as the wizard needs */
+#include <adwaita.h>
+
+#include "td-audit-log-window.h"
+#include "td-log-view.h"
+#include "td-phase-page.h"
+#include "td-plan.h"
+#include "td-sidebar-row.h"
+#include "td-welcome-page.h"
+#include "td-window.h"
+
+/* Every AdwPreferencesRow title under @widget, depth first. */
+static void
+collect_row_titles (GtkWidget *widget, GPtrArray *titles)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    g_ptr_array_add (titles, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_row_titles (child, titles);
+}
+
+static gboolean
+titles_contain_prefix (GPtrArray *titles, const char *prefix)
+{
+  for (guint i = 0; i < titles->len; i++)
+    if (g_str_has_prefix (titles->pdata[i], prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_log_view_lines (void)
+{
+  TdLogView *view = TD_LOG_VIEW (g_object_ref_sink (td_log_view_new ()));
+  const char *argv[] = { "minikube", "start", "--memory", "4 GiB", NULL };
+  g_autofree char *text = NULL;
+
+  td_log_view_append_command (view, argv);
+  td_log_view_append_line (view, TD_STREAM_STDOUT, "😄  minikube v1.37.0");
+  td_log_view_append_line (view, TD_STREAM_STDERR, "❗  warning");
+  text = td_log_view_get_text (view);
+  g_assert_cmpstr (text, ==, "$ minikube start --memory '4 GiB'\n😄  minikube v1.37.0\n❗  warning\n");
+  g_assert_cmpuint (td_log_view_get_n_lines (view), ==, 3);
+  g_object_unref (view);
+}
+
+static void
+test_log_view_is_bounded (void)
+{
+  TdLogView *view = TD_LOG_VIEW (g_object_ref_sink (td_log_view_new ()));
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < 6000; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("line %u", i);
+      td_log_view_append_line (view, TD_STREAM_STDOUT, line);
+    }
+  g_assert_cmpuint (td_log_view_get_n_lines (view), ==, 5000);
+  text = td_log_view_get_text (view);
+  g_assert_true (g_str_has_prefix (text, "line 1000\n"));
+  g_assert_true (g_str_has_suffix (text, "line 5999\n"));
+  g_object_unref (view);
+}
+
+static void
+test_phase_pages_list_their_tasks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdPlan) plan = td_plan_new_default (&error);
+  GListModel *phases;
+
+  g_assert_no_error (error);
+  phases = td_plan_get_phases (plan);
+  g_assert_cmpuint (g_list_model_get_n_items (phases), ==, 8);
+  for (guint i = 0; i < g_list_model_get_n_items (phases); i++)
+    {
+      g_autoptr(TdPhase) phase = g_list_model_get_item (phases, i);
+      GtkWidget *page = g_object_ref_sink (td_phase_page_new (phase));
+      g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+      GListModel *tasks = td_phase_get_tasks (phase);
+
+      collect_row_titles (page, titles);
+      for (guint t = 0; t < g_list_model_get_n_items (tasks); t++)
+        {
+          g_autoptr(TdTask) task = g_list_model_get_item (tasks, t);
+          g_autofree char *prefix = g_strdup_printf ("%s · ", td_task_get_id (task));
+          g_assert_true (titles_contain_prefix (titles, prefix));
+        }
+      /* The page is complete exactly when its phase passed. */
+      g_assert_false (td_wizard_page_get_complete (TD_WIZARD_PAGE (page)));
+      td_phase_set_state (phase, TD_PHASE_STATE_PASSED);
+      g_assert_true (td_wizard_page_get_complete (TD_WIZARD_PAGE (page)));
+      g_object_unref (page);
+    }
+}
+
+static void
+test_sidebar_row_follows_state (void)
+{
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  TdPhase *phase = td_plan_lookup_phase (plan, "cluster");
+  GtkWidget *row = g_object_ref_sink (td_sidebar_row_new (phase));
+  GtkWidget *welcome = g_object_ref_sink (td_sidebar_row_new (NULL));
+
+  g_assert_true (td_sidebar_row_get_phase (TD_SIDEBAR_ROW (row)) == phase);
+  g_assert_null (td_sidebar_row_get_phase (TD_SIDEBAR_ROW (welcome)));
+  td_phase_set_state (phase, TD_PHASE_STATE_FAILED);
+  g_assert_cmpint (td_phase_get_state (phase), ==, TD_PHASE_STATE_FAILED);
+  g_object_unref (row);
+  g_object_unref (welcome);
+}
+
+static void
+test_audit_log_window_without_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("td-widgets-XXXXXX", NULL);
+  g_autoptr(TdAuditLog) log = td_audit_log_new (dir);
+  GtkWidget *window = td_audit_log_window_new (log);
+
+  g_assert_true (TD_IS_AUDIT_LOG_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (dir);
+}
+
+static GtkWidget *
+find_actionable (GtkWidget *widget, const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action_name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+count_sidebar_rows (GtkWidget *widget)
+{
+  guint n = TD_IS_SIDEBAR_ROW (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_sidebar_rows (child);
+  return n;
+}
+
+static void
+test_window_starts_on_welcome (void)
+{
+  g_autoptr(TdApplication) app = td_application_new ();
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  TdWindow *window;
+  GtkWidget *next, *back;
+
+  window = td_window_new (app);
+  g_assert_true (TD_IS_WINDOW (window));
+  /* Welcome plus the eight phases. */
+  g_assert_cmpuint (count_sidebar_rows (GTK_WIDGET (window)), ==, 9);
+  collect_row_titles (GTK_WIDGET (window), titles);
+  g_assert_true (titles_contain_prefix (titles, "Project Folder"));
+  /* Nothing is complete yet, and Welcome is first: both Next and Back are disabled. */
+  next = find_actionable (GTK_WIDGET (window), "win.next");
+  back = find_actionable (GTK_WIDGET (window), "win.back");
+  g_assert_nonnull (next);
+  g_assert_nonnull (back);
+  g_assert_false (gtk_widget_get_sensitive (next));
+  g_assert_false (gtk_widget_get_sensitive (back));
+  g_assert_nonnull (td_window_get_log_view (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/widgets/log-view/lines", test_log_view_lines);
+  g_test_add_func ("/widgets/log-view/bounded", test_log_view_is_bounded);
+  g_test_add_func ("/widgets/phase-page/tasks", test_phase_pages_list_their_tasks);
+  g_test_add_func ("/widgets/sidebar-row/state", test_sidebar_row_follows_state);
+  g_test_add_func ("/widgets/audit-log-window/no-file", test_audit_log_window_without_file);
+  g_test_add_func ("/widgets/window/welcome", test_window_starts_on_welcome);
+  return g_test_run ();
+}
