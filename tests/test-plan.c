@@ -490,6 +490,19 @@ test_bundled_contracts (void)
                                             "container.imagePullPolicy")), ==, "Never");
   g_assert_cmpstr (td_yaml_scalar (resolve (td_task_get_contract (td_plan_lookup_task (plan, "T011")),
                                             "user.group")), ==, "nodejs");
+  /* The frontend builds on node:20-alpine (what the seed's build used); node:18-alpine only warns. */
+  {
+    const TdYamlNode *frontend = td_task_get_contract (td_plan_lookup_task (plan, "T011"));
+    const TdYamlNode *stages = td_yaml_mapping_get (frontend, "stages");
+
+    g_assert_cmpuint (td_yaml_n_children (stages), ==, 3);
+    for (guint i = 0; i < td_yaml_n_children (stages); i++)
+      g_assert_cmpstr (td_yaml_mapping_get_string (td_yaml_child (stages, i), "from"), ==, "node:20-alpine");
+    g_assert_nonnull (td_yaml_mapping_get_string (td_yaml_mapping_get (frontend, "base_images_with_warning"),
+                                                  "node:18-alpine"));
+    g_assert_cmpstr (td_yaml_scalar (resolve (td_task_get_contract (td_plan_lookup_task (plan, "T007")),
+                                              "user.uid")), ==, "1000");
+  }
   /* Tasks without artifacts carry no contract. */
   g_assert_null (td_task_get_contract (td_plan_lookup_task (plan, "T008")));
 }
