@@ -59,7 +59,7 @@ test_start_and_quit (void)
   gint64 deadline;
   gboolean exited = FALSE;
 
-  if (bus == NULL || g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+  if (bus == NULL || (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL))
     {
       g_test_skip ("needs a session bus and a display (run under xvfb-run dbus-run-session)");
       return;

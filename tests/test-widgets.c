@@ -1,6 +1,7 @@
 /* test-widgets.c: every page and widget instantiates on the GTK 4.8 / libadwaita 1.2 floor and
  * behaves as the wizard needs */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "td-audit-log-window.h"
 #include "td-log-view.h"
