@@ -1,0 +1,687 @@
+/* td-pod-diagnosis.c: the built-in health analyser, after k8sgpt's pkg/analyzer/pod.go.
+ *
+ * Order of checks: the pod as a whole (unschedulable, evicted), then each init container, then each
+ * container; the first problem found is reported. Decisions are made on reasons, never on message
+ * text, except to pick out a name (the missing secret, the missing key) for the hint. */
+#define G_LOG_DOMAIN "td-pod-diagnosis"
+
+#include "td-pod-diagnosis.h"
+
+#include <string.h>
+
+#include "td-k8s-json.h"
+#include "td-pod-health.h"
+#include "td-quantity.h"
+
+#define BACKEND_SECRET "todo-backend-secret"
+#define VALUES_YAML    "charts/todo-app/values.yaml"
+
+G_DEFINE_BOXED_TYPE (TdPodDiagnosis, td_pod_diagnosis, td_pod_diagnosis_copy, td_pod_diagnosis_free)
+
+static TdPodDiagnosis *diagnosis_new (const char *reason,
+                                      const char *message,
+                                      const char *phase_id,
+                                      const char *container,
+                                      const char *hint_format,
+                                      ...) G_GNUC_PRINTF (5, 6);
+
+static TdPodDiagnosis *
+diagnosis_new (const char *reason,
+               const char *message,
+               const char *phase_id,
+               const char *container,
+               const char *hint_format,
+               ...)
+{
+  TdPodDiagnosis *diagnosis = g_new0 (TdPodDiagnosis, 1);
+  va_list args;
+
+  diagnosis->reason = g_strdup (reason);
+  diagnosis->message = g_strdup (message != NULL ? message : "");
+  diagnosis->phase_id = g_strdup (phase_id);
+  diagnosis->container = g_strdup (container);
+  va_start (args, hint_format);
+  diagnosis->hint = g_strdup_vprintf (hint_format, args);
+  va_end (args);
+  return diagnosis;
+}
+
+TdPodDiagnosis *
+td_pod_diagnosis_copy (const TdPodDiagnosis *diagnosis)
+{
+  TdPodDiagnosis *copy;
+
+  g_return_val_if_fail (diagnosis != NULL, NULL);
+  copy = g_new0 (TdPodDiagnosis, 1);
+  copy->reason = g_strdup (diagnosis->reason);
+  copy->message = g_strdup (diagnosis->message);
+  copy->hint = g_strdup (diagnosis->hint);
+  copy->phase_id = g_strdup (diagnosis->phase_id);
+  copy->container = g_strdup (diagnosis->container);
+  return copy;
+}
+
+void
+td_pod_diagnosis_free (TdPodDiagnosis *diagnosis)
+{
+  if (diagnosis == NULL)
+    return;
+  g_free (diagnosis->reason);
+  g_free (diagnosis->message);
+  g_free (diagnosis->hint);
+  g_free (diagnosis->phase_id);
+  g_free (diagnosis->container);
+  g_free (diagnosis);
+}
+
+/* ---- what we know about the pod ---- */
+
+typedef struct {
+  JsonObject *pod;
+  JsonArray  *events;
+  const char *pod_name;
+} Context;
+
+/* The spec of the (init) container called @name. */
+static JsonObject *
+container_spec (JsonObject *pod,
+                const char *name)
+{
+  JsonObject *spec = td_json_get_object (pod, "spec");
+  const char *lists[] = { "containers", "initContainers" };
+
+  for (gsize l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonArray *containers = td_json_get_array (spec, lists[l]);
+
+      for (guint i = 0; containers != NULL && i < json_array_get_length (containers); i++)
+        {
+          JsonObject *container = td_json_array_get_object (containers, i);
+
+          if (g_strcmp0 (td_json_get_string (container, "name"), name) == 0)
+            return container;
+        }
+    }
+  return NULL;
+}
+
+/* The image as the manifest wrote it ("todo-backend:latest"); the status may show it expanded. */
+static const char *
+container_image (Context    *context,
+                 JsonObject *status)
+{
+  const char *image = td_json_get_string (container_spec (context->pod, td_json_get_string (status, "name")), "image");
+
+  return image != NULL ? image : td_json_get_string (status, "image");
+}
+
+/* Splits "docker.io/library/todo-backend:latest@sha256:…" into "todo-backend" and "latest". */
+static void
+split_image (const char  *image,
+             char       **out_name,
+             char       **out_tag)
+{
+  g_autofree char *reference = g_strdup (image != NULL ? image : "");
+  char *at = strchr (reference, '@');
+  char *last_part, *colon;
+
+  if (at != NULL)
+    *at = '\0';
+  last_part = strrchr (reference, '/');
+  last_part = last_part != NULL ? last_part + 1 : reference;
+  colon = strchr (last_part, ':');
+  *out_tag = g_strdup (colon != NULL ? colon + 1 : "latest");
+  if (colon != NULL)
+    *colon = '\0';
+  *out_name = g_strdup (last_part);
+}
+
+/* "backend" or "frontend" from the image, else the container or pod name; NULL if neither says. */
+static const char *
+component_of (Context    *context,
+              JsonObject *status)
+{
+  const char *candidates[] = {
+    container_image (context, status),
+    td_json_get_string (status, "name"),
+    context->pod_name,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      if (candidates[i] == NULL)
+        continue;
+      if (strstr (candidates[i], "frontend") != NULL)
+        return "frontend";
+      if (strstr (candidates[i], "backend") != NULL)
+        return "backend";
+    }
+  return NULL;
+}
+
+static const char *
+image_phase (const char *component)
+{
+  return g_strcmp0 (component, "frontend") == 0 ? TD_PHASE_ID_FRONTEND_IMAGE : TD_PHASE_ID_BACKEND_IMAGE;
+}
+
+static const char *
+image_phase_title (const char *component)
+{
+  return g_strcmp0 (component, "frontend") == 0 ? "Frontend image" : "Backend image";
+}
+
+/* ---- events ---- */
+
+static const char *
+event_message (JsonObject *event)
+{
+  const char *message = td_json_get_string (event, "message");
+
+  return message != NULL ? message : td_json_get_string (event, "note");   /* events.k8s.io/v1 */
+}
+
+static gint64
+event_time (JsonObject *event)
+{
+  const char *candidates[] = {
+    td_json_get_string (event, "lastTimestamp"),
+    td_json_get_string (td_json_get_object (event, "series"), "lastObservedTime"),
+    td_json_get_string (event, "eventTime"),
+    td_json_get_string (event, "firstTimestamp"),
+    td_json_get_string (event, "deprecatedLastTimestamp"),
+    td_json_get_string (td_json_get_object (event, "metadata"), "creationTimestamp"),
+  };
+  gint64 seconds;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (td_k8s_time_parse (candidates[i], &seconds))
+      return seconds;
+  return G_MININT64;
+}
+
+static gboolean
+event_is_about_pod (JsonObject *event,
+                    JsonObject *pod)
+{
+  JsonObject *object = td_json_get_object (event, "involvedObject");
+  JsonObject *metadata = td_json_get_object (pod, "metadata");
+  const char *uid, *pod_uid, *name;
+
+  if (object == NULL)
+    object = td_json_get_object (event, "regarding");
+  if (object == NULL)
+    return TRUE;   /* the caller already selected this pod's events */
+  uid = td_json_get_string (object, "uid");
+  pod_uid = td_json_get_string (metadata, "uid");
+  if (uid != NULL && pod_uid != NULL)
+    return strcmp (uid, pod_uid) == 0;
+  name = td_json_get_string (object, "name");
+  return name == NULL || g_strcmp0 (name, td_json_get_string (metadata, "name")) == 0;
+}
+
+/* The latest of the pod's events, or the latest with @reason; on equal times the later in the list. */
+static JsonObject *
+latest_event (Context    *context,
+              const char *reason)
+{
+  JsonObject *latest = NULL;
+  gint64 latest_time = G_MININT64;
+
+  for (guint i = 0; context->events != NULL && i < json_array_get_length (context->events); i++)
+    {
+      JsonObject *event = td_json_array_get_object (context->events, i);
+      gint64 time;
+
+      if (event == NULL || !event_is_about_pod (event, context->pod))
+        continue;
+      if (reason != NULL && g_strcmp0 (td_json_get_string (event, "reason"), reason) != 0)
+        continue;
+      time = event_time (event);
+      if (latest == NULL || time >= latest_time)
+        {
+          latest = event;
+          latest_time = time;
+        }
+    }
+  return latest;
+}
+
+/* ---- the diagnoses ---- */
+
+/* The text between the first pair of double quotes after @prefix, e.g. the name in
+ * `secret "todo-backend-secret" not found`. */
+static char *
+quoted_after (const char *message,
+              const char *prefix)
+{
+  const char *start = message != NULL ? strstr (message, prefix) : NULL;
+  const char *end;
+
+  if (start == NULL)
+    return NULL;
+  start += strlen (prefix);
+  end = strchr (start, '"');
+  return end != NULL ? g_strndup (start, end - start) : NULL;
+}
+
+static TdPodDiagnosis *
+diagnose_image (Context    *context,
+                JsonObject *status,
+                const char *reason,
+                const char *message)
+{
+  const char *container = td_json_get_string (status, "name");
+  const char *image = container_image (context, status);
+  g_autofree char *name = NULL;
+  g_autofree char *tag = NULL;
+
+  split_image (image, &name, &tag);
+  if (g_str_has_prefix (name, "todo-") && strcmp (tag, "latest") == 0)
+    {
+      const char *component = component_of (context, status);
+      const char *never_pull = strcmp (reason, "ErrImageNeverPull") == 0
+        ? "The image %s is not inside Minikube's Docker, and the pod may not download it (imagePullPolicy: Never). "
+        : "The image %s is not inside Minikube's Docker, so Kubernetes tried to download it from Docker Hub, where it does not exist. ";
+      g_autofree char *cause = g_strdup_printf (never_pull, image);
+
+      return diagnosis_new (reason, message, image_phase (component), container,
+                            "%sIt was most likely built with your computer's Docker instead of Minikube's. "
+                            "Re-run the Cluster phase so that the wizard reads `minikube docker-env` again, "
+                            "then rebuild the image in the %s phase.%s",
+                            cause, image_phase_title (component),
+                            strcmp (reason, "ErrImageNeverPull") == 0 ? ""
+                            : " Also check that the Deployment in the Manifests phase says imagePullPolicy: Never.");
+    }
+
+  if (strcmp (reason, "InvalidImageName") == 0)
+    return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+                          "“%s” is not a valid image name. Fix the image in the Deployment (Manifests phase).",
+                          image != NULL ? image : "");
+  return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+                        "Kubernetes could not download the image %s. Check the image name and tag in the "
+                        "Deployment for typos, that the tag exists in its registry, and that Minikube can reach "
+                        "the registry.", image != NULL ? image : "");
+}
+
+static TdPodDiagnosis *
+diagnose_config (Context    *context,
+                 JsonObject *status,
+                 const char *message)
+{
+  const char *container = td_json_get_string (status, "name");
+  const char *reason = "CreateContainerConfigError";
+  g_autofree char *secret = quoted_after (message, "secret \"");
+  g_autofree char *configmap = NULL;
+
+  if (secret == NULL)
+    secret = quoted_after (message, "secrets \"");   /* before Kubernetes 1.20 or so */
+  if (secret != NULL)
+    {
+      if (strcmp (secret, BACKEND_SECRET) == 0)
+        return diagnosis_new (reason, message, TD_PHASE_ID_DEPLOY, container,
+                              "The Secret %s does not exist yet, so the container cannot get its settings "
+                              "(DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET). Create it from your .env in "
+                              "the Helm Deploy phase.", secret);
+      return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+                            "The pod refers to a Secret named %s, which does not exist. This deployment's "
+                            "Secret is %s: fix the name in the Deployment (Manifests phase), or create the "
+                            "Secret.", secret, BACKEND_SECRET);
+    }
+
+  if (message != NULL && g_str_has_prefix (message, "couldn't find key "))
+    {
+      g_autofree char *key = g_strndup (message + strlen ("couldn't find key "),
+                                        strcspn (message + strlen ("couldn't find key "), " "));
+
+      return diagnosis_new (reason, message, TD_PHASE_ID_DEPLOY, container,
+                            "The Secret exists but has no key %s. Add %s=… to the project's .env, then "
+                            "re-create the Secret in the Helm Deploy phase.", key, key);
+    }
+
+  configmap = quoted_after (message, "configmap \"");
+  if (configmap == NULL)
+    configmap = quoted_after (message, "configmaps \"");
+  if (configmap != NULL)
+    return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+                          "The ConfigMap %s does not exist. The chart's templates/configmap.yaml should create "
+                          "it (Manifests phase); check that its name matches the Deployment's configMapRef, "
+                          "then deploy again.", configmap);
+
+  return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+                        "Kubernetes could not assemble the container's configuration (environment, "
+                        "volumes or Secret references). Check the Deployment in the Manifests phase.");
+}
+
+/* "512Mi", and twice that as a suggestion, from the container's memory limit. */
+static char *
+oom_advice (Context    *context,
+            const char *container)
+{
+  JsonObject *limits = td_json_get_object (td_json_get_object (container_spec (context->pod, container), "resources"),
+                                           "limits");
+  const char *limit = td_json_get_string (limits, "memory");
+  g_autofree char *doubled = NULL;
+  gint64 bytes;
+
+  if (limit == NULL || !td_quantity_parse_bytes (limit, &bytes, NULL) || bytes <= 0 || bytes > G_MAXINT64 / 2)
+    return g_strdup ("");
+  doubled = td_quantity_format_bytes (bytes * 2);
+  return g_strdup_printf (" Its limit is %s; try %s.", limit, doubled);
+}
+
+static TdPodDiagnosis *
+diagnose_oom (Context    *context,
+              JsonObject *status,
+              const char *message)
+{
+  const char *container = td_json_get_string (status, "name");
+  const char *component = component_of (context, status);
+  g_autofree char *advice = oom_advice (context, container);
+
+  return diagnosis_new ("OOMKilled", message, TD_PHASE_ID_DEPLOY, container,
+                        "The container %s used more memory than its limit and was killed (OOMKilled, exit "
+                        "code 137).%s Raise %s.resources.limits.memory in " VALUES_YAML " and deploy again "
+                        "in the Helm Deploy phase.",
+                        container != NULL ? container : "", advice,
+                        component != NULL ? component : "<component>");
+}
+
+/* A container that exited with an error: @terminated is state.terminated or lastState.terminated. */
+static TdPodDiagnosis *
+diagnose_crash (Context    *context,
+                JsonObject *status,
+                JsonObject *terminated,
+                const char *reason,
+                const char *message)
+{
+  const char *container = td_json_get_string (status, "name");
+  const char *component = component_of (context, status);
+  const char *exit_reason = td_json_get_string (terminated, "reason");
+  gint64 exit_code = td_json_get_int (terminated, "exitCode", 0);
+  g_autofree char *last = NULL;
+
+  if (exit_reason == NULL || *exit_reason == '\0')
+    exit_reason = "Error";
+  last = g_strdup_printf ("The container %s keeps stopping: the last termination reason is %s, exit code %"
+                          G_GINT64_FORMAT ". Its logs say why: kubectl logs %s -c %s --previous.",
+                          container != NULL ? container : "", exit_reason, exit_code,
+                          context->pod_name != NULL ? context->pod_name : "POD",
+                          container != NULL ? container : "");
+
+  /* 126/127: the image's command cannot run at all, which is the Dockerfile's business. */
+  if (exit_code == 126 || exit_code == 127 ||
+      g_strcmp0 (exit_reason, "ContainerCannotRun") == 0 || g_strcmp0 (exit_reason, "StartError") == 0)
+    return diagnosis_new (reason, message, image_phase (component), container,
+                          "%s The image's start command could not run: check CMD/ENTRYPOINT in the Dockerfile "
+                          "and rebuild in the %s phase.", last, image_phase_title (component));
+
+  if (g_strcmp0 (component, "frontend") == 0)
+    return diagnosis_new (reason, message, TD_PHASE_ID_DEPLOY, container,
+                          "%s The frontend usually fails like this when NEXT_PUBLIC_API_URL in the ConfigMap "
+                          "is wrong or the standalone build is missing; fix it, then deploy again.", last);
+  return diagnosis_new (reason, message, TD_PHASE_ID_DEPLOY, container,
+                        "%s The backend usually fails like this when a value in .env is wrong (DATABASE_URL "
+                        "first of all): correct .env, re-create the Secret and deploy again in the Helm Deploy "
+                        "phase.", last);
+}
+
+/* "GET /health on port 8000" from the readiness probe, for the hint. */
+static char *
+describe_probe (Context    *context,
+                const char *container,
+                gboolean   *out_port_matches)
+{
+  JsonObject *spec = container_spec (context->pod, container);
+  JsonObject *http = td_json_get_object (td_json_get_object (spec, "readinessProbe"), "httpGet");
+  JsonArray *ports = td_json_get_array (spec, "ports");
+  const char *path = td_json_get_string (http, "path");
+  gint64 port = td_json_get_int (http, "port", -1);
+  const char *port_name = td_json_get_string (http, "port");
+
+  *out_port_matches = TRUE;
+  if (http == NULL)
+    return NULL;
+  if (port >= 0 && ports != NULL)
+    {
+      *out_port_matches = FALSE;
+      for (guint i = 0; i < json_array_get_length (ports); i++)
+        if (td_json_get_int (td_json_array_get_object (ports, i), "containerPort", -2) == port)
+          *out_port_matches = TRUE;
+    }
+  if (port >= 0)
+    return g_strdup_printf ("GET %s on port %" G_GINT64_FORMAT, path != NULL ? path : "/", port);
+  return g_strdup_printf ("GET %s on port %s", path != NULL ? path : "/", port_name != NULL ? port_name : "?");
+}
+
+static TdPodDiagnosis *
+diagnose_unhealthy (Context    *context,
+                    JsonObject *status,
+                    JsonObject *event)
+{
+  const char *container = td_json_get_string (status, "name");
+  const char *component = component_of (context, status);
+  const char *message = event_message (event);
+  gboolean port_matches = TRUE;
+  g_autofree char *probe = describe_probe (context, container, &port_matches);
+  g_autofree char *probe_text = probe != NULL ? g_strdup_printf (" (%s)", probe) : g_strdup ("");
+  const char *expected = g_strcmp0 (component, "frontend") == 0 ? "GET / on port 3000"
+                       : g_strcmp0 (component, "backend") == 0 ? "GET /health on port 8000"
+                       : "the app's health path and port";
+
+  if (!port_matches)
+    return diagnosis_new ("Unhealthy", message, TD_PHASE_ID_MANIFESTS, container,
+                          "The container runs but is not ready: its readiness probe%s asks a port the "
+                          "container does not expose. It should be %s. Fix the probe in the Deployment "
+                          "(Manifests phase).", probe_text, expected);
+  return diagnosis_new ("Unhealthy", message, TD_PHASE_ID_DEPLOY, container,
+                        "The container runs but is not ready: its readiness probe%s fails. It should be %s, "
+                        "and the app must listen on 0.0.0.0 there. Check the probe path and port in "
+                        VALUES_YAML "; if the app is only slow to start, raise initialDelaySeconds.",
+                        probe_text, expected);
+}
+
+static gboolean
+is_image_reason (const char *reason)
+{
+  return g_strcmp0 (reason, "ErrImageNeverPull") == 0 || g_strcmp0 (reason, "ImagePullBackOff") == 0 ||
+         g_strcmp0 (reason, "ErrImagePull") == 0 || g_strcmp0 (reason, "InvalidImageName") == 0;
+}
+
+/* The rest of k8sgpt's isErrorReason list. */
+static gboolean
+is_other_error_reason (const char *reason)
+{
+  static const char * const reasons[] = {
+    "CreateContainerError", "RunContainerError", "PreCreateHookError", "PreStartHookError",
+    "PostStartHookError", "ImageInspectError",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (g_strcmp0 (reason, reasons[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static TdPodDiagnosis *
+diagnose_waiting (Context    *context,
+                  JsonObject *status,
+                  JsonObject *waiting,
+                  JsonObject *last_terminated)
+{
+  const char *container = td_json_get_string (status, "name");
+  const char *reason = td_json_get_string (waiting, "reason");
+  const char *message = td_json_get_string (waiting, "message");
+
+  if (is_image_reason (reason))
+    return diagnose_image (context, status, reason, message);
+  if (g_strcmp0 (reason, "CreateContainerConfigError") == 0)
+    return diagnose_config (context, status, message);
+  if (g_strcmp0 (reason, "CrashLoopBackOff") == 0)
+    {
+      if (g_strcmp0 (td_json_get_string (last_terminated, "reason"), "OOMKilled") == 0)
+        return diagnose_oom (context, status, message);
+      return diagnose_crash (context, status, last_terminated, reason, message);
+    }
+  if (g_strcmp0 (reason, "ContainerCreating") == 0 || g_strcmp0 (reason, "PodInitializing") == 0)
+    {
+      JsonObject *event = latest_event (context, NULL);
+      const char *event_reason = td_json_get_string (event, "reason");
+
+      if (g_strcmp0 (event_reason, "FailedMount") == 0)
+        {
+          g_autofree char *secret = quoted_after (event_message (event), "secret \"");
+
+          if (g_strcmp0 (secret, BACKEND_SECRET) == 0)
+            return diagnosis_new (event_reason, event_message (event), TD_PHASE_ID_DEPLOY, container,
+                                  "The pod mounts the Secret %s, which does not exist yet. Create it from "
+                                  "your .env in the Helm Deploy phase.", secret);
+          return diagnosis_new (event_reason, event_message (event), TD_PHASE_ID_MANIFESTS, container,
+                                "Kubernetes could not mount one of the pod's volumes. Check the volumes "
+                                "in the Deployment (Manifests phase) against what exists in the cluster.");
+        }
+      if (g_strcmp0 (event_reason, "FailedCreatePodSandBox") == 0)
+        return diagnosis_new (event_reason, event_message (event), TD_PHASE_ID_CLUSTER, container,
+                              "Minikube could not set up the pod's network or sandbox. This is a problem of "
+                              "the cluster, not of the app: restart Minikube in the Cluster phase.");
+      return NULL;   /* still starting */
+    }
+  if (is_other_error_reason (reason))
+    {
+      if (g_strcmp0 (reason, "ImageInspectError") == 0)
+        {
+          const char *component = component_of (context, status);
+
+          return diagnosis_new (reason, message, image_phase (component), container,
+                                "Minikube's Docker has a broken copy of the image. Rebuild it in the %s phase.",
+                                image_phase_title (component));
+        }
+      return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+                            "Kubernetes could not create or start the container (%s). The message says "
+                            "what it tripped over; check the Deployment in the Manifests phase.", reason);
+    }
+  return NULL;
+}
+
+static TdPodDiagnosis *
+diagnose_container (Context    *context,
+                    JsonObject *status,
+                    gboolean    is_init)
+{
+  JsonObject *state = td_json_get_object (status, "state");
+  JsonObject *waiting = td_json_get_object (state, "waiting");
+  JsonObject *terminated = td_json_get_object (state, "terminated");
+  JsonObject *last_terminated = td_json_get_object (td_json_get_object (status, "lastState"), "terminated");
+  gboolean ready = td_json_get_bool (status, "ready");
+
+  if (waiting != NULL)
+    return diagnose_waiting (context, status, waiting, last_terminated);
+
+  if (terminated != NULL)
+    {
+      if (g_strcmp0 (td_json_get_string (terminated, "reason"), "OOMKilled") == 0)
+        return diagnose_oom (context, status, td_json_get_string (terminated, "message"));
+      if (td_json_get_int (terminated, "exitCode", 0) != 0)
+        return diagnose_crash (context, status, terminated,
+                               td_json_get_string (terminated, "reason") != NULL
+                               ? td_json_get_string (terminated, "reason") : "Error",
+                               td_json_get_string (terminated, "message"));
+      return NULL;
+    }
+
+  /* Init containers are never "ready" while they run; only app containers have readiness probes. */
+  if (!is_init && td_json_get_object (state, "running") != NULL && !ready)
+    {
+      JsonObject *unhealthy = latest_event (context, "Unhealthy");
+
+      if (g_strcmp0 (td_json_get_string (last_terminated, "reason"), "OOMKilled") == 0)
+        return diagnose_oom (context, status, td_json_get_string (last_terminated, "message"));
+      if (unhealthy != NULL && event_message (unhealthy) != NULL)
+        return diagnose_unhealthy (context, status, unhealthy);
+      /* Up again after crashing: not ready yet, but the crash is the news. */
+      if (last_terminated != NULL && td_json_get_int (last_terminated, "exitCode", 0) != 0)
+        {
+          JsonObject *backoff = latest_event (context, "BackOff");
+
+          return diagnose_crash (context, status, last_terminated,
+                                 td_json_get_string (last_terminated, "reason") != NULL
+                                 ? td_json_get_string (last_terminated, "reason") : "Error",
+                                 backoff != NULL ? event_message (backoff) : NULL);
+        }
+    }
+  return NULL;
+}
+
+static TdPodDiagnosis *
+diagnose_unschedulable (JsonObject *condition)
+{
+  const char *message = td_json_get_string (condition, "message");
+
+  if (message != NULL && strstr (message, "Insufficient") != NULL)
+    return diagnosis_new ("Unschedulable", message, TD_PHASE_ID_CLUSTER, NULL,
+                          "Minikube's node does not have enough free memory or CPU for this pod's requests. "
+                          "Give Minikube more (for example minikube delete, then start it again with "
+                          "--memory 4096 --cpus 2 in the Cluster phase), or lower the requests in "
+                          VALUES_YAML ".");
+  if (message != NULL && strstr (message, "affinity/selector") != NULL)
+    return diagnosis_new ("Unschedulable", message, TD_PHASE_ID_MANIFESTS, NULL,
+                          "The pod asks for a node label that Minikube's node does not have. Remove the "
+                          "nodeSelector or affinity from the Deployment (Manifests phase).");
+  return diagnosis_new ("Unschedulable", message, TD_PHASE_ID_CLUSTER, NULL,
+                        "Kubernetes cannot find a node for this pod. Usually Minikube needs more memory or "
+                        "CPU: start it with more (--memory 4096 --cpus 2) in the Cluster phase.");
+}
+
+static TdPodDiagnosis *
+diagnose_statuses (Context   *context,
+                   JsonArray *statuses,
+                   gboolean   is_init)
+{
+  for (guint i = 0; statuses != NULL && i < json_array_get_length (statuses); i++)
+    {
+      JsonObject *status = td_json_array_get_object (statuses, i);
+      TdPodDiagnosis *diagnosis = status != NULL ? diagnose_container (context, status, is_init) : NULL;
+
+      if (diagnosis != NULL)
+        return diagnosis;
+    }
+  return NULL;
+}
+
+TdPodDiagnosis *
+td_pod_diagnose (JsonObject *pod,
+                 JsonArray  *events)
+{
+  JsonObject *metadata = td_json_get_object (pod, "metadata");
+  JsonObject *status = td_json_get_object (pod, "status");
+  JsonArray *conditions = td_json_get_array (status, "conditions");
+  const char *phase = td_json_get_string (status, "phase");
+  Context context = { pod, events, td_json_get_string (metadata, "name") };
+  TdPodDiagnosis *diagnosis;
+
+  g_return_val_if_fail (pod != NULL, NULL);
+
+  /* A pod on its way out is replaced by a new one; that one is what matters. */
+  if (td_json_get_string (metadata, "deletionTimestamp") != NULL || g_strcmp0 (phase, "Succeeded") == 0)
+    return NULL;
+
+  if (g_strcmp0 (phase, "Pending") == 0)
+    for (guint i = 0; conditions != NULL && i < json_array_get_length (conditions); i++)
+      {
+        JsonObject *condition = td_json_array_get_object (conditions, i);
+
+        if (g_strcmp0 (td_json_get_string (condition, "type"), "PodScheduled") == 0 &&
+            g_strcmp0 (td_json_get_string (condition, "reason"), "Unschedulable") == 0)
+          return diagnose_unschedulable (condition);
+      }
+
+  if (g_strcmp0 (td_json_get_string (status, "reason"), "Evicted") == 0)
+    return diagnosis_new ("Evicted", td_json_get_string (status, "message"), TD_PHASE_ID_CLUSTER, NULL,
+                          "Minikube's node ran short of memory or disk and evicted the pod. Give Minikube "
+                          "more memory in the Cluster phase, or lower the pods' requests in " VALUES_YAML ".");
+
+  diagnosis = diagnose_statuses (&context, td_json_get_array (status, "initContainerStatuses"), TRUE);
+  if (diagnosis == NULL)
+    diagnosis = diagnose_statuses (&context, td_json_get_array (status, "containerStatuses"), FALSE);
+  return diagnosis;
+}
