@@ -462,6 +462,23 @@ test_sandboxed_runs_on_host (void)
 }
 
 static void
+test_sandboxed_host_tool_missing (void)
+{
+  const char *no_helm[] = { "minikube", "docker", "kubectl", "kubectl-ai", "kagent", "flatpak-spawn",
+                            NULL };
+  g_autoptr(Env) env = env_new (no_helm, NULL);
+  g_autofree char *info = g_build_filename (env->dir, "flatpak-info", NULL);
+
+  g_assert_true (g_file_set_contents (info, "[Application]\n", -1, NULL));
+  td_runner_set_flatpak_info_path (env->runner, info);
+  g_assert_false (run_preflight (env, "complete"));
+  assert_row (env, "helm", TD_CHECK_STATUS_FAILED,
+              "“helm” is not installed on the host or not on its PATH",
+              "Install Helm: https://helm.sh/docs/intro/install/");
+  g_unlink (info);
+}
+
+static void
 test_parse_version (void)
 {
   const struct { const char *output; const char *version; } cases[] = {
@@ -511,6 +528,7 @@ main (int   argc,
   g_test_add_func ("/preflight/project/none", test_no_project);
   g_test_add_func ("/preflight/cancel", test_cancel);
   g_test_add_func ("/preflight/sandboxed-runs-on-host", test_sandboxed_runs_on_host);
+  g_test_add_func ("/preflight/sandboxed-host-tool-missing", test_sandboxed_host_tool_missing);
   g_test_add_func ("/preflight/parse-version", test_parse_version);
   g_test_add_func ("/preflight/status-icons", test_status_icons);
 

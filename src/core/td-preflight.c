@@ -1,6 +1,8 @@
 /* td-preflight.c: are the tools there (on the host, inside Flatpak), is the project complete? */
 #define G_LOG_DOMAIN "td-preflight"
 
+#include <string.h>
+
 #include "td-dotenv.h"
 #include "td-error.h"
 #include "td-preflight.h"
@@ -239,6 +241,17 @@ first_line (const char *text)
   return NULL;
 }
 
+/* Inside Flatpak a missing host program is not a spawn error but flatpak-spawn failing: a shell's
+ * 127, or the portal's "Failed to start command: … No such file or directory". */
+static gboolean
+host_program_missing (int         exit_status,
+                      const char *err)
+{
+  return exit_status == 127 ||
+         (strstr (err, "Failed to start command") != NULL &&
+          strstr (err, "No such file or directory") != NULL);
+}
+
 /* ---- Tools ---------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -298,6 +311,14 @@ report_tool (TdPreflight      *self,
     {
       /* Not found, or not runnable: the runner's message already names the program. */
       td_preflight_check_set_result (check, missing_status, NULL, error->message, spec->fix);
+    }
+  else if (exit_status != 0 && td_runner_get_sandboxed (self->runner) &&
+           host_program_missing (exit_status, err))
+    {
+      g_autofree char *detail = g_strdup_printf ("“%s” is not installed on the host or not on its PATH",
+                                                 spec->argv[0]);
+
+      td_preflight_check_set_result (check, missing_status, NULL, detail, spec->fix);
     }
   else if (exit_status != 0)
     {
