@@ -37,4 +37,18 @@ const char    *td_preflight_check_get_fix      (TdPreflightCheck *self);
 
 const char    *td_check_status_icon_name       (TdCheckStatus     status);
 
+/* For TdPreflight (and tests) that fill the rows. */
+TdPreflightCheck *td_preflight_check_new       (const char       *id,
+                                                const char       *title,
+                                                TdCheckGroup      group,
+                                                gboolean          required);
+/* Sets status, version, detail and fix together (one notify each, after all are set). */
+void           td_preflight_check_set_result   (TdPreflightCheck *self,
+                                                TdCheckStatus     status,
+                                                const char       *version,
+                                                const char       *detail,
+                                                const char       *fix);
+/* OK or WARNING: nothing here blocks the deployment. */
+gboolean       td_preflight_check_get_passed   (TdPreflightCheck *self);
+
 G_END_DECLS

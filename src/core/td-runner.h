@@ -20,6 +20,13 @@ TdRunner   *td_runner_new                   (void);
 void        td_runner_set_flatpak_info_path (TdRunner            *self,
                                              const char          *path);
 gboolean    td_runner_get_sandboxed         (TdRunner            *self);
+/* The environment children start from; NULL (the default) means ours. Tests use it to put fake
+ * tools on PATH without touching the test process's own environment. */
+void        td_runner_set_environ           (TdRunner            *self,
+                                             const char * const  *envp);
+/* Where @name would be found on the children's PATH (inside Flatpak: the sandbox's), or NULL. */
+char       *td_runner_find_program          (TdRunner            *self,
+                                             const char          *name);
 /* The argv that would really be executed for @argv (with the flatpak-spawn prefix when
  * sandboxed). Shown in the UI so the user sees exactly what runs. */
 char      **td_runner_build_argv            (TdRunner            *self,
