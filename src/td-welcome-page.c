@@ -17,6 +17,8 @@ struct _TdWelcomePage
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   gboolean              preflight_passed;
+  gboolean              preflight_running;
+  gboolean              rerun_pending;   /* asked to check again while a check was running */
 
   AdwActionRow         *project_row;
   AdwPreferencesGroup  *recent_group;
@@ -149,18 +151,24 @@ build_check_rows (TdWelcomePage *self)
     }
 }
 
+static void start_preflight (TdWelcomePage *self);
+
 static void
 preflight_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  TdWelcomePage *self = user_data;
+  g_autoptr(TdWelcomePage) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean passed = td_preflight_run_finish (TD_PREFLIGHT (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  self->preflight_running = FALSE;
+  if (self->rerun_pending && self->preflight != NULL)
     {
-      g_object_unref (self);
+      self->rerun_pending = FALSE;
+      start_preflight (self);
       return;
     }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (error != NULL)
     g_warning ("Preflight failed: %s", error->message);
 
@@ -169,7 +177,16 @@ preflight_done (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_widget_set_visible (GTK_WIDGET (self->preflight_spinner), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->recheck_button), TRUE);
   update_complete (self);
-  g_object_unref (self);
+}
+
+static void
+start_preflight (TdWelcomePage *self)
+{
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->preflight_running = TRUE;
+  td_preflight_run_async (self->preflight, self->project_dir, self->cancellable,
+                          preflight_done, g_object_ref (self));
 }
 
 void
@@ -177,16 +194,19 @@ td_welcome_page_recheck (TdWelcomePage *self)
 {
   g_return_if_fail (TD_IS_WELCOME_PAGE (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
   self->preflight_passed = FALSE;
   update_complete (self);
   gtk_widget_set_visible (GTK_WIDGET (self->preflight_spinner), TRUE);
   gtk_spinner_start (self->preflight_spinner);
   gtk_widget_set_sensitive (GTK_WIDGET (self->recheck_button), FALSE);
-  td_preflight_run_async (self->preflight, self->project_dir, self->cancellable,
-                          preflight_done, g_object_ref (self));
+  if (self->preflight_running)
+    {
+      /* The preflight runs one pass at a time: stop this one, start again when it has ended. */
+      self->rerun_pending = TRUE;
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+  start_preflight (self);
 }
 
 /* ---- project folder and recent folders ---------------------------------------------------- */
