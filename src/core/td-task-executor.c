@@ -1,0 +1,418 @@
+/* td-task-executor.c */
+#define G_LOG_DOMAIN "td-task-executor"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "td-error.h"
+#include "td-minikube.h"
+#include "td-task-executor.h"
+
+/* Chart skeleton files `helm create` leaves, and what the bundled skeleton installs instead. */
+static const char * const bundled_skeleton[] = { "Chart.yaml", "values.yaml", ".helmignore", NULL };
+
+gboolean
+td_task_executor_can_run (TdTask *task)
+{
+  TdTaskKind kind = td_task_get_kind (task);
+
+  return kind == TD_TASK_KIND_COMMAND || kind == TD_TASK_KIND_MANUAL;
+}
+
+/* ---- small file helpers -------------------------------------------------------------------- */
+
+static gboolean
+remove_tree (const char *path, GError **error)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+      const char *name;
+
+      if (dir == NULL)
+        return FALSE;
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          if (!remove_tree (child, error))
+            return FALSE;
+        }
+    }
+  if (g_remove (path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Could not remove %s: %s",
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Empties a chart's templates/ folder (T002: `helm create` fills it with an nginx example). */
+static gboolean
+empty_directory (const char *path, GError **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return g_mkdir_with_parents (path, 0755) == 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (!remove_tree (child, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+install_bundled_skeleton (const char *chart_dir, GError **error)
+{
+  g_autofree char *templates = g_build_filename (chart_dir, "templates", NULL);
+
+  if (g_mkdir_with_parents (templates, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "Could not create %s: %s",
+                   templates, g_strerror (saved));
+      return FALSE;
+    }
+  for (guint i = 0; bundled_skeleton[i] != NULL; i++)
+    {
+      g_autofree char *relative = g_strconcat ("charts/todo-app/", bundled_skeleton[i], NULL);
+      g_autofree char *target = g_build_filename (chart_dir, bundled_skeleton[i], NULL);
+      g_autoptr(GBytes) bytes = td_deployment_lookup_bundled (relative, error);
+      gsize size = 0;
+      const char *data;
+
+      if (bytes == NULL)
+        return FALSE;
+      data = g_bytes_get_data (bytes, &size);
+      if (!g_file_set_contents (target, data, size, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- YAML top-level keys (Chart.yaml) ------------------------------------------------------ */
+
+static char *
+yaml_scalar_text (const TdYamlNode *value)
+{
+  const char *text = value->value ? value->value : "";
+
+  /* Keep what the plan quoted quoted ("1.0.0" must stay a string for Helm's appVersion). */
+  if (value->quoted)
+    {
+      g_autofree char *escaped = g_strescape (text, NULL);
+      return g_strdup_printf ("\"%s\"", escaped);
+    }
+  return g_strdup (text);
+}
+
+char *
+td_yaml_text_set_top_level (const char *text, const TdYamlNode *values)
+{
+  g_auto(GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_lines = g_strv_length (lines);
+
+  /* A trailing newline splits into a last empty element: do not double it. */
+  if (n_lines > 0 && lines[n_lines - 1][0] == '\0')
+    n_lines--;
+  for (guint i = 0; i < n_lines; i++)
+    {
+      const char *line = lines[i];
+      gboolean replaced = FALSE;
+
+      for (guint k = 0; k < td_yaml_n_children (values) && !replaced; k++)
+        {
+          const char *key = ((const TdYamlNode *) values->keys->pdata[k])->value;
+          gsize len = strlen (key);
+
+          if (strncmp (line, key, len) == 0 && line[len] == ':')
+            {
+              g_autofree char *scalar = yaml_scalar_text (td_yaml_child (values, k));
+              g_string_append_printf (out, "%s: %s\n", key, scalar);
+              g_hash_table_add (done, (gpointer) key);
+              replaced = TRUE;
+            }
+        }
+      if (!replaced)
+        g_string_append_printf (out, "%s\n", line);
+    }
+  for (guint k = 0; k < td_yaml_n_children (values); k++)
+    {
+      const char *key = ((const TdYamlNode *) values->keys->pdata[k])->value;
+      if (!g_hash_table_contains (done, key))
+        {
+          g_autofree char *scalar = yaml_scalar_text (td_yaml_child (values, k));
+          g_string_append_printf (out, "%s: %s\n", key, scalar);
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* ---- manual tasks ---------------------------------------------------------------------------- */
+
+static char *
+run_manual (TdDeployment *deployment, TdTask *task, GError **error)
+{
+  const TdYamlNode *node = td_task_get_node (task);
+  const TdYamlNode *set = td_yaml_mapping_get (node, "set");
+  const char *artifact = td_task_get_artifact (task);
+  TdAuditLog *audit = td_deployment_get_audit_log (deployment);
+
+  if (artifact != NULL && g_str_equal (artifact, TD_AUDIT_LOG_FILE_NAME))
+    {
+      gboolean existed = g_file_test (td_audit_log_get_path (audit), G_FILE_TEST_EXISTS);
+      if (!td_audit_log_ensure (audit, error))
+        return NULL;
+      return g_strdup_printf (existed ? "%s is already there; kept as it is." : "Created %s with its header.",
+                              artifact);
+    }
+
+  if (set != NULL && artifact != NULL)
+    {
+      g_autofree char *path = td_deployment_project_path (deployment, artifact);
+      g_autofree char *text = NULL;
+      g_autofree char *updated = NULL;
+
+      if (!g_file_get_contents (path, &text, NULL, error))
+        return NULL;
+      updated = td_yaml_text_set_top_level (text, set);
+      if (!g_file_set_contents (path, updated, -1, error))
+        return NULL;
+      return g_strdup_printf ("Updated %s.", artifact);
+    }
+
+  if (td_task_get_n_audit_entries (task) > 0)
+    {
+      for (guint i = 0; i < td_task_get_n_audit_entries (task); i++)
+        {
+          const TdTaskAuditEntry *entry = td_task_get_audit_entry (task, i);
+
+          /* Templates such as "<SIZE>MB" are filled by the pages that know the value. */
+          if (strchr (entry->result, '<') != NULL)
+            {
+              g_set_error (error, TD_ERROR, TD_ERROR_INVALID,
+                           "The audit entry for %s needs a value this step does not know (%s).",
+                           td_task_get_id (task), entry->result);
+              return NULL;
+            }
+          if (!td_audit_log_append (audit, entry->tag, entry->prompt, entry->result, error))
+            return NULL;
+        }
+      return g_strdup_printf ("Appended %u line%s to %s.", td_task_get_n_audit_entries (task),
+                              td_task_get_n_audit_entries (task) == 1 ? "" : "s", TD_AUDIT_LOG_FILE_NAME);
+    }
+
+  return g_strdup ("Nothing for Todo Deploy to do here.");
+}
+
+/* ---- command tasks ---------------------------------------------------------------------------- */
+
+typedef struct {
+  TdTask    *task;
+  char     **argv;
+  GString   *last_error_line;   /* the program's last stderr line, for the error message */
+} CommandData;
+
+static void
+command_data_free (CommandData *data)
+{
+  g_clear_object (&data->task);
+  g_strfreev (data->argv);
+  if (data->last_error_line != NULL)
+    g_string_free (data->last_error_line, TRUE);
+  g_free (data);
+}
+
+static void
+remember_stderr (TdProcess *process, TdStream stream, const char *text, CommandData *data)
+{
+  if (stream == TD_STREAM_STDERR && text[0] != '\0')
+    g_string_assign (data->last_error_line, text);
+}
+
+static char *
+finish_chart_skeleton (TdDeployment *deployment, TdTask *task, GError **error)
+{
+  g_autofree char *chart_dir = td_deployment_project_path (deployment, td_task_get_artifact (task));
+  g_autofree char *templates = g_build_filename (chart_dir, "templates", NULL);
+
+  if (!empty_directory (templates, error))
+    return NULL;
+  return g_strdup_printf ("Created %s and emptied its templates/ folder.", td_task_get_artifact (task));
+}
+
+static void
+command_waited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) gtask = user_data;
+  CommandData *data = g_task_get_task_data (gtask);
+  TdDeployment *deployment = g_task_get_source_object (gtask);
+  const TdYamlNode *node = td_task_get_node (data->task);
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (!td_process_wait_finish (TD_PROCESS (source), result, &status, &error))
+    {
+      g_task_return_error (gtask, g_steal_pointer (&error));
+      return;
+    }
+  if (status != 0)
+    {
+      g_task_return_new_error (gtask, TD_ERROR, TD_ERROR_EXITED, "“%s” failed (exit status %d)%s%s",
+                               data->argv[0], status,
+                               data->last_error_line->len ? ": " : ".", data->last_error_line->str);
+      return;
+    }
+  if (td_yaml_mapping_get (node, "keep") != NULL)
+    {
+      char *summary = finish_chart_skeleton (deployment, data->task, &error);
+      if (summary == NULL)
+        g_task_return_error (gtask, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (gtask, summary, g_free);
+      return;
+    }
+  g_task_return_pointer (gtask, g_strdup_printf ("“%s” finished.", td_task_get_run (data->task)), g_free);
+}
+
+static void
+docker_env_captured (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) gtask = user_data;
+  TdDeployment *deployment = TD_DEPLOYMENT (source);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) env = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (!td_deployment_capture_finish (deployment, result, &out, &err, &status, &error))
+    {
+      g_task_return_error (gtask, g_steal_pointer (&error));
+      return;
+    }
+  if (status != 0)
+    {
+      g_strstrip (err);
+      g_task_return_new_error (gtask, TD_ERROR, TD_ERROR_EXITED,
+                               "minikube could not describe its Docker daemon (exit status %d)%s%s",
+                               status, err[0] ? ": " : ".", err);
+      return;
+    }
+  env = td_minikube_parse_docker_env (out, &error);
+  if (env == NULL)
+    {
+      g_task_return_error (gtask, g_steal_pointer (&error));
+      return;
+    }
+  td_deployment_set_docker_env (deployment, (const char * const *) env);
+  g_task_return_pointer (gtask, g_strdup ("Later docker commands will use Minikube's Docker daemon."), g_free);
+}
+
+static void
+run_command (TdDeployment *deployment, TdTask *task, GTask *gtask)
+{
+  const TdYamlNode *node = td_task_get_node (task);
+  const char *command_line = td_task_get_run (task);
+  CommandData *data = g_new0 (CommandData, 1);
+  g_autoptr(TdProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  data->task = g_object_ref (task);
+  data->last_error_line = g_string_new (NULL);
+  g_task_set_task_data (gtask, data, (GDestroyNotify) command_data_free);
+
+  if (command_line == NULL || !g_shell_parse_argv (command_line, NULL, &data->argv, &error))
+    {
+      g_task_return_new_error (gtask, TD_ERROR, TD_ERROR_INVALID, "The plan gives %s no command to run.",
+                               td_task_get_id (task));
+      g_object_unref (gtask);
+      return;
+    }
+
+  if (td_yaml_mapping_get (node, "keep") != NULL)
+    {
+      /* T002: never overwrite a chart the user already has; without helm, use the bundled skeleton. */
+      g_autofree char *chart_dir = td_deployment_project_path (deployment, td_task_get_artifact (task));
+      g_autofree char *chart_yaml = g_build_filename (chart_dir, "Chart.yaml", NULL);
+      g_autofree char *helm = td_runner_find_program (td_deployment_get_runner (deployment), data->argv[0]);
+
+      if (g_file_test (chart_yaml, G_FILE_TEST_EXISTS))
+        {
+          g_task_return_pointer (gtask, g_strdup_printf ("%s already exists; kept as it is.",
+                                                         td_task_get_artifact (task)), g_free);
+          g_object_unref (gtask);
+          return;
+        }
+      if (helm == NULL)
+        {
+          if (!install_bundled_skeleton (chart_dir, &error))
+            g_task_return_error (gtask, g_steal_pointer (&error));
+          else
+            g_task_return_pointer (gtask, g_strdup_printf ("helm is not installed: installed the bundled chart skeleton (bundled reference) in %s.",
+                                                           td_task_get_artifact (task)), g_free);
+          g_object_unref (gtask);
+          return;
+        }
+    }
+
+  if (g_strcmp0 (td_yaml_mapping_get_string (node, "provides"), "docker-env") == 0)
+    {
+      td_deployment_capture_async (deployment, (const char * const *) data->argv, td_task_get_id (task),
+                                   30 * 1000, g_task_get_cancellable (gtask), docker_env_captured, gtask);
+      return;
+    }
+
+  process = td_deployment_spawn (deployment, (const char * const *) data->argv, td_task_get_id (task), 0, &error);
+  if (process == NULL)
+    {
+      g_task_return_error (gtask, g_steal_pointer (&error));
+      g_object_unref (gtask);
+      return;
+    }
+  g_signal_connect (process, "line", G_CALLBACK (remember_stderr), data);
+  td_process_wait_async (process, g_task_get_cancellable (gtask), command_waited, gtask);
+}
+
+void
+td_task_executor_run_async (TdDeployment *deployment, TdTask *task, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *gtask = g_task_new (deployment, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+
+  g_task_set_source_tag (gtask, td_task_executor_run_async);
+  switch (td_task_get_kind (task))
+    {
+    case TD_TASK_KIND_COMMAND:
+      run_command (deployment, task, gtask);
+      return;
+    case TD_TASK_KIND_MANUAL:
+      {
+        char *summary = run_manual (deployment, task, &error);
+        if (summary == NULL)
+          g_task_return_error (gtask, g_steal_pointer (&error));
+        else
+          g_task_return_pointer (gtask, summary, g_free);
+      }
+      break;
+    default:
+      g_task_return_new_error (gtask, TD_ERROR, TD_ERROR_INVALID, "%s is not run this way (it is a %s task).",
+                               td_task_get_id (task), td_task_kind_to_string (td_task_get_kind (task)));
+      break;
+    }
+  g_object_unref (gtask);
+}
+
+char *
+td_task_executor_run_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
