@@ -425,7 +425,10 @@ check_copy (DockerfileCheck *check, Stage *stage, const TdYamlNode *entry)
           wanted_stage = check->matched[j];
       g_string_append_printf (expected, "--from=%s ", from_stage);
     }
-  g_string_append (expected, source != NULL ? source : what != NULL ? what : "…");
+  if (source != NULL)
+    g_string_append (expected, source);
+  else
+    g_string_append_printf (expected, "of the %s", what != NULL ? what : "files");
   if (dest != NULL)
     g_string_append_printf (expected, " %s", dest);
 
@@ -574,7 +577,7 @@ check_stages (DockerfileCheck *check)
         continue;   /* too few stages: reported once above */
       if (name != NULL && stage->name != NULL && g_ascii_strcasecmp (stage->name, name) != 0)
         {
-          g_autofree char *expected = g_strdup_printf ("the name “%s” (FROM … AS %s)", name, name);
+          g_autofree char *expected = g_strdup_printf ("FROM … AS %s", name);
 
           add_finding (check->findings, TD_ARTIFACT_SEVERITY_WARNING, stage->line, expected,
                        "stage %u is named “%s”", stage->index + 1, stage->name);
@@ -764,7 +767,7 @@ check_user (DockerfileCheck *check, Stage *final, GPtrArray *chain)
   if (name == NULL)
     return;
   expected_user = g_strdup_printf ("USER %s", name);
-  expected_create = g_strdup_printf ("a RUN that creates the user %s%s%s%s%s (useradd or adduser)",
+  expected_create = g_strdup_printf ("useradd or adduser in a RUN, creating the user %s%s%s%s%s",
                                      name, uid != NULL ? " with uid " : "", uid != NULL ? uid : "",
                                      group != NULL ? " in group " : "", group != NULL ? group : "");
 
@@ -783,7 +786,7 @@ check_user (DockerfileCheck *check, Stage *final, GPtrArray *chain)
                      expected_create, "%s is created with uid %s", name, created->id);
       if (group != NULL && find_account (accounts, TRUE, group) == NULL)
         add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, created->instruction->line,
-                     expected_create, "the group %s is never created (groupadd or addgroup)", group);
+                     expected_create, "the group %s is never created with groupadd or addgroup", group);
       else if (group != NULL && !g_ptr_array_find_with_equal_func (created->groups, group, g_str_equal, NULL))
         add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, created->instruction->line,
                      expected_create, "%s is not put in the group %s", name, group);
@@ -806,7 +809,7 @@ check_user (DockerfileCheck *check, Stage *final, GPtrArray *chain)
 
       if (g_str_equal (user_part, "root") || g_str_equal (user_part, "0"))
         add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, switch_to->line, expected_user,
-                     "the container runs as root (USER %s)", value);
+                     "the container runs as root: USER %s", value);
       else if (!g_str_equal (user_part, name) && g_strcmp0 (user_part, uid) != 0)
         add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, switch_to->line, expected_user,
                      "the container runs as %s, not %s", value, name);

@@ -14,10 +14,11 @@ read_standard_input (GError **error)
   g_autoptr(GInputStream) input = g_unix_input_stream_new (0, FALSE);
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
 
-  if (g_output_stream_splice (memory, input, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+  if (g_output_stream_splice (memory, input, G_OUTPUT_STREAM_SPLICE_NONE, NULL, error) < 0)
     return NULL;
   /* NUL-terminate for the parsers */
-  if (!g_output_stream_write_all (memory, "", 1, NULL, NULL, error))
+  if (!g_output_stream_write_all (memory, "", 1, NULL, NULL, error) ||
+      !g_output_stream_close (memory, NULL, error))
     return NULL;
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
 }

@@ -34,7 +34,7 @@ key_value_new (const char *key, gssize key_length, const char *value)
 {
   TdDockerfileKeyValue *kv = g_new0 (TdDockerfileKeyValue, 1);
 
-  kv->key = g_strndup (key, key_length);
+  kv->key = key_length < 0 ? g_strdup (key) : g_strndup (key, key_length);
   kv->value = g_strdup (value);
   return kv;
 }
