@@ -359,6 +359,143 @@ test_format (void)
   g_assert_cmpstr (warning, ==, "warning: no CMD");
 }
 
+/* ── Manifests ───────────────────────────────────────────────────────────────────────────── */
+
+static char *
+manifest_fixture (const char *name)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "fixtures", "manifests", NULL);
+
+  return read_text (dir, name, NULL);
+}
+
+static void
+test_manifests_pass (void)
+{
+  const char *tasks[] = { "T016", "T017", "T018", "T019", "T020" };
+  const char *names[] = { "backend-deployment.yaml", "backend-service.yaml", "frontend-deployment.yaml",
+                          "frontend-service.yaml", "configmap.yaml" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tasks); i++)
+    {
+      g_autofree char *text = manifest_fixture (names[i]);
+      g_autoptr(GPtrArray) findings = check_text (tasks[i], text);
+
+      assert_counts (findings, 0, 0);
+    }
+}
+
+/* The fixture @name with @old replaced by @new gives exactly one error, which mentions @part. */
+static void
+assert_manifest_error (const char *task_id, const char *name, const char *old, const char *new,
+                       const char *part, const char *expected)
+{
+  g_autofree char *good = manifest_fixture (name);
+  g_autoptr(GString) text = g_string_new (good);
+  g_autoptr(GPtrArray) findings = NULL;
+  const TdArtifactFinding *finding;
+
+  g_assert_cmpuint (g_string_replace (text, old, new, 1), ==, 1);
+  findings = check_text (task_id, text->str);
+  finding = find (findings, TD_ARTIFACT_SEVERITY_ERROR, part);
+  g_assert_cmpstr (finding->expected, ==, expected);
+  g_assert_cmpuint (finding->line, >, 0);
+  assert_counts (findings, 1, 0);
+}
+
+static void
+test_deployment_errors (void)
+{
+  assert_manifest_error ("T016", "backend-deployment.yaml", "          imagePullPolicy: Never\n", "",
+                         "imagePullPolicy is not set", "imagePullPolicy: Never");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "imagePullPolicy: Never", "imagePullPolicy: Always",
+                         "imagePullPolicy is Always", "imagePullPolicy: Never");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "replicas: 2", "replicas: 1",
+                         "spec.replicas is 1", "spec.replicas: 2");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "image: todo-backend:latest", "image: todo-backend:v2",
+                         "runs the image todo-backend:v2", "image: todo-backend:latest");
+  assert_manifest_error ("T018", "frontend-deployment.yaml", "containerPort: 3000", "containerPort: 8080",
+                         "does not declare containerPort 3000", "containerPort: 3000");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "name: todo-backend-secret", "name: backend-env",
+                         "does not take its environment from secretRef todo-backend-secret",
+                         "envFrom: - secretRef: {name: todo-backend-secret}");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "cpu: \"0.5\"", "cpu: \"1\"",
+                         "resources.limits.cpu is 1", "resources.limits.cpu: 500m");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "            periodSeconds: 30\n", "",
+                         "livenessProbe.periodSeconds is not set", "livenessProbe.periodSeconds: 30");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "path: /health\n              port: 8000",
+                         "path: /healthz\n              port: 8000",
+                         "readinessProbe.httpGet.path is /healthz", "readinessProbe.httpGet.path: /health");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "apiVersion: apps/v1", "apiVersion: extensions/v1beta1",
+                         "apiVersion is extensions/v1beta1", "apiVersion: apps/v1");
+  assert_manifest_error ("T016", "backend-deployment.yaml", "  namespace: default", "  namespace: todo",
+                         "metadata.namespace is todo", "metadata.namespace: default");
+  /* Pods without the selector's labels: Kubernetes would reject the Deployment. */
+  assert_manifest_error ("T018", "frontend-deployment.yaml", "      labels:\n        app: todo-frontend\n    spec:",
+                         "      labels:\n        app: frontend\n    spec:",
+                         "spec.template.metadata.labels has app: frontend",
+                         "spec.template.metadata.labels: {app: todo-frontend}");
+  assert_manifest_error ("T018", "frontend-deployment.yaml", "        - configMapRef:", "        - secretRef:",
+                         "configMapRef todo-frontend-config", "envFrom: - configMapRef: {name: todo-frontend-config}");
+}
+
+static void
+test_deployment_missing_probe (void)
+{
+  g_autofree char *good = manifest_fixture ("frontend-deployment.yaml");
+  g_autoptr(GString) text = g_string_new (good);
+  g_autoptr(GPtrArray) findings = NULL;
+  const char *probe = strstr (good, "        readinessProbe:");
+
+  g_assert_nonnull (probe);
+  g_string_truncate (text, probe - good);
+  findings = check_text ("T018", text->str);
+  find (findings, TD_ARTIFACT_SEVERITY_ERROR, "the container has no readinessProbe");
+  assert_counts (findings, 1, 0);
+}
+
+static void
+test_service_and_configmap_errors (void)
+{
+  assert_manifest_error ("T019", "frontend-service.yaml", "type: NodePort", "type: LoadBalancer",
+                         "spec.type is LoadBalancer", "spec.type: NodePort");
+  assert_manifest_error ("T019", "frontend-service.yaml", "      nodePort: 30080\n", "",
+                         "nodePort is not set", "nodePort: 30080");
+  assert_manifest_error ("T019", "frontend-service.yaml", "targetPort: 3000", "targetPort: 80",
+                         "targetPort is 80", "targetPort: 3000");
+  assert_manifest_error ("T019", "frontend-service.yaml", "- port: 3000", "- port: 80",
+                         "the Service has no port 3000", "port 3000 in spec.ports");
+  assert_manifest_error ("T017", "backend-service.yaml", "    app: todo-backend", "    app: backend",
+                         "spec.selector has app: backend", "spec.selector: {app: todo-backend}");
+  assert_manifest_error ("T017", "backend-service.yaml", "spec:\n", "spec:\n  type: NodePort\n",
+                         "spec.type is NodePort", "spec.type: ClusterIP");
+  assert_manifest_error ("T020", "configmap.yaml", "http://todo-backend:8000", "http://localhost:8000",
+                         "data.NEXT_PUBLIC_API_URL is http://localhost:8000",
+                         "data.NEXT_PUBLIC_API_URL: http://todo-backend:8000");
+  assert_manifest_error ("T020", "configmap.yaml", "name: todo-frontend-config", "name: frontend-config",
+                         "metadata.name is frontend-config", "metadata.name: todo-frontend-config");
+  assert_manifest_error ("T020", "configmap.yaml", "kind: ConfigMap", "kind: Secret",
+                         "the manifest is a Secret", "kind: ConfigMap");
+}
+
+static void
+test_manifest_not_one_object (void)
+{
+  g_autofree char *good = manifest_fixture ("configmap.yaml");
+  g_autofree char *twice = g_strconcat (good, "---\n", good, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) findings = td_artifact_check (contract_of ("T020"), twice, -1, "configmap.yaml", &error);
+
+  g_assert_null (findings);
+  g_assert_error (error, TD_ERROR, TD_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "found 2 documents"));
+  g_clear_error (&error);
+
+  findings = td_artifact_check (contract_of ("T020"), "- a\n- b\n", -1, "configmap.yaml", &error);
+  g_assert_null (findings);
+  g_assert_error (error, TD_ERROR, TD_ERROR_PARSE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -388,6 +525,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/artifact-check/dockerfile/group-missing", test_frontend_group_missing);
   g_test_add_func ("/artifact-check/dockerfile/env-and-copy-destination", test_frontend_env_and_copy_destination);
   g_test_add_func ("/artifact-check/dockerfile/build-stage-requirements", test_build_stage_requirements);
+  g_test_add_func ("/artifact-check/manifest/pass", test_manifests_pass);
+  g_test_add_func ("/artifact-check/manifest/deployment-errors", test_deployment_errors);
+  g_test_add_func ("/artifact-check/manifest/deployment-missing-probe", test_deployment_missing_probe);
+  g_test_add_func ("/artifact-check/manifest/service-and-configmap-errors", test_service_and_configmap_errors);
+  g_test_add_func ("/artifact-check/manifest/not-one-object", test_manifest_not_one_object);
   g_test_add_func ("/artifact-check/unparseable", test_unparseable_and_unknown_type);
   g_test_add_func ("/artifact-check/format", test_format);
 

@@ -160,6 +160,25 @@ test_cannot_check (void)
 }
 
 static void
+test_manifest (void)
+{
+  g_autofree char *configmap = g_test_build_filename (G_TEST_DIST, "fixtures", "manifests", "configmap.yaml", NULL);
+  g_autofree char *service = g_test_build_filename (G_TEST_DIST, "fixtures", "manifests", "backend-service.yaml", NULL);
+  g_auto(Run) run_good = { 0 };
+  g_auto(Run) run_bad = { 0 };
+
+  run_cli (&run_good, configmap, "T020", NULL);
+  g_assert_cmpint (run_good.status, ==, 0);
+
+  /* The backend Service checked as the frontend one (T019). */
+  run_cli (&run_bad, service, "T019", NULL);
+  g_assert_cmpint (run_bad.status, ==, 1);
+  g_assert_true (has_line (run_bad.out,
+                           "error: line 4: metadata.name is todo-backend (the seed asks for metadata.name: todo-frontend)"));
+  g_assert_cmpuint (count_lines_starting (run_bad.out, "error: "), ==, 4);
+}
+
+static void
 test_stdin (void)
 {
   g_autofree char *bad = fixture ("backend-no-cmd.Dockerfile");
@@ -179,6 +198,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/check-artifact-cli/warnings-only", test_warnings_only);
   g_test_add_func ("/check-artifact-cli/bad", test_bad);
   g_test_add_func ("/check-artifact-cli/cannot-check", test_cannot_check);
+  g_test_add_func ("/check-artifact-cli/manifest", test_manifest);
   g_test_add_func ("/check-artifact-cli/stdin", test_stdin);
   return g_test_run ();
 }

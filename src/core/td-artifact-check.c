@@ -5,6 +5,7 @@
 
 #include "td-artifact-check.h"
 #include "td-error.h"
+#include "td-quantity.h"
 
 void
 td_artifact_finding_free (TdArtifactFinding *finding)
@@ -948,11 +949,377 @@ td_artifact_check (const TdYamlNode *contract, const char *text, gssize length, 
   return NULL;
 }
 
+/* ── Manifest checks ─────────────────────────────────────────────────────────────────────── */
+
+typedef struct {
+  const TdYamlNode *contract;
+  const TdYamlNode *manifest;
+  GPtrArray        *findings;
+} ManifestCheck;
+
+/* The node at a dotted @path ("spec.template.spec") below @node, or NULL. */
+static const TdYamlNode *
+yaml_path (const TdYamlNode *node, const char *path)
+{
+  g_auto(GStrv) keys = g_strsplit (path, ".", -1);
+
+  for (guint i = 0; keys[i] != NULL && node != NULL; i++)
+    node = node->kind == TD_YAML_MAPPING ? td_yaml_mapping_get (node, keys[i]) : NULL;
+  return td_yaml_is_null (node) ? NULL : node;
+}
+
+static guint
+line_of (const TdYamlNode *node, const TdYamlNode *fallback)
+{
+  return node != NULL ? node->line : fallback != NULL ? fallback->line : 0;
+}
+
+/* The scalar at @path equals @wanted (numbers compared as numbers: "8000" and 8000). */
+static gboolean
+scalar_equals (const TdYamlNode *node, const char *wanted)
+{
+  gint64 a, b;
+  const char *value = td_yaml_scalar (node);
+
+  if (value == NULL)
+    return FALSE;
+  if (g_str_equal (value, wanted))
+    return TRUE;
+  return td_yaml_get_int (node, &a) && g_ascii_string_to_signed (wanted, 10, G_MININT64, G_MAXINT64, &b, NULL) &&
+         a == b;
+}
+
+/* Checks the scalar at @path below @base; @label is how the message names it. */
+static void
+check_scalar (ManifestCheck *check, const TdYamlNode *base, const char *path, const char *label,
+              const char *wanted, const char *when_missing)
+{
+  const TdYamlNode *node = yaml_path (base, path);
+  g_autofree char *expected = g_strdup_printf ("%s: %s", label, wanted);
+
+  if (wanted == NULL)
+    return;
+  if (node == NULL)
+    add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, line_of (base, check->manifest), expected,
+                 "%s is not set%s", label, when_missing != NULL ? when_missing : "");
+  else if (!scalar_equals (node, wanted))
+    add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, node->line, expected,
+                 "%s is %s", label, td_yaml_scalar (node) != NULL ? td_yaml_scalar (node) : "not a value");
+}
+
+/* Every key: value of the contract mapping @wanted is in the mapping at @path. */
+static void
+check_labels (ManifestCheck *check, const char *path, const TdYamlNode *wanted)
+{
+  const TdYamlNode *labels = yaml_path (check->manifest, path);
+
+  for (guint i = 0; wanted != NULL && wanted->kind == TD_YAML_MAPPING && i < wanted->keys->len; i++)
+    {
+      const char *key = td_yaml_scalar (g_ptr_array_index (wanted->keys, i));
+      const char *value = td_yaml_scalar (td_yaml_child (wanted, i));
+      const TdYamlNode *actual = labels != NULL && labels->kind == TD_YAML_MAPPING
+                                   ? td_yaml_mapping_get (labels, key) : NULL;
+      g_autofree char *expected = g_strdup_printf ("%s: {%s: %s}", path, key, value);
+
+      if (actual == NULL)
+        add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, line_of (labels, check->manifest),
+                     expected, "%s has no %s", path, key);
+      else if (!scalar_equals (actual, value))
+        add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, actual->line, expected,
+                     "%s has %s: %s", path, key, td_yaml_scalar (actual));
+    }
+}
+
+static gboolean
+same_quantity (const char *resource, const char *a, const char *b)
+{
+  gint64 x, y;
+
+  if (g_str_equal (resource, "cpu"))
+    return td_quantity_parse_millicores (a, &x, NULL) && td_quantity_parse_millicores (b, &y, NULL) && x == y;
+  return td_quantity_parse_bytes (a, &x, NULL) && td_quantity_parse_bytes (b, &y, NULL) && x == y;
+}
+
+static void
+check_resources (ManifestCheck *check, const TdYamlNode *container, const TdYamlNode *wanted)
+{
+  static const char * const kinds[] = { "requests", "limits" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      const TdYamlNode *wanted_kind = td_yaml_mapping_get (wanted, kinds[k]);
+
+      for (guint i = 0; wanted_kind != NULL && wanted_kind->kind == TD_YAML_MAPPING && i < wanted_kind->keys->len; i++)
+        {
+          const char *resource = td_yaml_scalar (g_ptr_array_index (wanted_kind->keys, i));
+          const char *value = td_yaml_scalar (td_yaml_child (wanted_kind, i));
+          g_autofree char *path = g_strdup_printf ("resources.%s.%s", kinds[k], resource);
+          const TdYamlNode *actual = yaml_path (container, path);
+          g_autofree char *expected = g_strdup_printf ("%s: %s", path, value);
+
+          if (actual == NULL)
+            add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, container->line, expected,
+                         "the container has no %s", path);
+          else if (td_yaml_scalar (actual) == NULL || !same_quantity (resource, td_yaml_scalar (actual), value))
+            add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, actual->line, expected,
+                         "%s is %s", path, td_yaml_scalar (actual) != NULL ? td_yaml_scalar (actual) : "not a value");
+        }
+    }
+}
+
+/* A probe port may be a number or the name of one of the container's ports. */
+static gboolean
+probe_port_matches (const TdYamlNode *container, const TdYamlNode *port, const char *wanted)
+{
+  const TdYamlNode *ports = yaml_path (container, "ports");
+
+  if (scalar_equals (port, wanted))
+    return TRUE;
+  for (guint i = 0; ports != NULL && i < td_yaml_n_children (ports); i++)
+    {
+      const TdYamlNode *entry = td_yaml_child (ports, i);
+
+      if (g_strcmp0 (td_yaml_mapping_get_string (entry, "name"), td_yaml_scalar (port)) == 0)
+        return scalar_equals (td_yaml_mapping_get (entry, "containerPort"), wanted);
+    }
+  return FALSE;
+}
+
+static void
+check_probe (ManifestCheck *check, const TdYamlNode *container, const char *name, const TdYamlNode *wanted)
+{
+  const TdYamlNode *probe = yaml_path (container, name);
+  const char *path = td_yaml_mapping_get_string (wanted, "path");
+  const char *port = td_yaml_mapping_get_string (wanted, "port");
+  static const char * const timings[] = { "initialDelaySeconds", "periodSeconds" };
+
+  if (wanted == NULL)
+    return;
+  if (probe == NULL)
+    {
+      g_autofree char *expected = g_strdup_printf ("%s: httpGet path %s port %s", name, path, port);
+
+      add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, container->line, expected,
+                   "the container has no %s", name);
+      return;
+    }
+  if (path != NULL)
+    {
+      g_autofree char *label = g_strdup_printf ("%s.httpGet.path", name);
+
+      check_scalar (check, probe, "httpGet.path", label, path, " (the seed asks for an httpGet probe)");
+    }
+  if (port != NULL)
+    {
+      const TdYamlNode *actual = yaml_path (probe, "httpGet.port");
+      g_autofree char *expected = g_strdup_printf ("%s.httpGet.port: %s", name, port);
+
+      if (actual != NULL && !probe_port_matches (container, actual, port))
+        add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, actual->line, expected,
+                     "%s.httpGet.port is %s", name, td_yaml_scalar (actual) != NULL ? td_yaml_scalar (actual) : "not a port");
+      else if (actual == NULL && yaml_path (probe, "httpGet") != NULL)
+        add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, probe->line, expected,
+                     "%s.httpGet.port is not set", name);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (timings); i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%s.%s", name, timings[i]);
+
+      check_scalar (check, probe, timings[i], label, td_yaml_mapping_get_string (wanted, timings[i]), NULL);
+    }
+}
+
+static void
+check_env_from (ManifestCheck *check, const TdYamlNode *container, const TdYamlNode *wanted)
+{
+  const TdYamlNode *env_from = yaml_path (container, "envFrom");
+
+  for (guint i = 0; i < td_yaml_n_children (wanted); i++)
+    {
+      const TdYamlNode *entry = td_yaml_child (wanted, i);
+      const char *ref = entry->kind == TD_YAML_MAPPING && entry->keys->len > 0
+                          ? td_yaml_scalar (g_ptr_array_index (entry->keys, 0)) : NULL;
+      const char *name = ref != NULL ? td_yaml_scalar (td_yaml_child (entry, 0)) : NULL;
+      g_autofree char *expected = g_strdup_printf ("envFrom: - %s: {name: %s}", ref, name);
+      gboolean found = FALSE;
+
+      if (ref == NULL || name == NULL)
+        continue;
+      for (guint j = 0; !found && j < td_yaml_n_children (env_from); j++)
+        {
+          const TdYamlNode *source = td_yaml_mapping_get (td_yaml_child (env_from, j), ref);
+
+          found = g_strcmp0 (td_yaml_mapping_get_string (source, "name"), name) == 0;
+        }
+      if (!found)
+        add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, line_of (env_from, container), expected,
+                     "the container does not take its environment from %s %s", ref, name);
+    }
+}
+
+/* The container the contract describes: the one running its image, else the first. */
+static const TdYamlNode *
+find_container (ManifestCheck *check, const char *image)
+{
+  const TdYamlNode *containers = yaml_path (check->manifest, "spec.template.spec.containers");
+  g_autofree char *wanted = image != NULL ? normalize_image (image) : NULL;
+
+  for (guint i = 0; wanted != NULL && i < td_yaml_n_children (containers); i++)
+    {
+      const char *candidate = td_yaml_mapping_get_string (td_yaml_child (containers, i), "image");
+      g_autofree char *normalized = candidate != NULL ? normalize_image (candidate) : NULL;
+
+      if (g_strcmp0 (normalized, wanted) == 0)
+        return td_yaml_child (containers, i);
+    }
+  return td_yaml_n_children (containers) > 0 ? td_yaml_child (containers, 0) : NULL;
+}
+
+static void
+check_container (ManifestCheck *check, const TdYamlNode *wanted)
+{
+  const char *image = td_yaml_mapping_get_string (wanted, "image");
+  const char *port = td_yaml_mapping_get_string (wanted, "containerPort");
+  const TdYamlNode *container = find_container (check, image);
+  const TdYamlNode *ports;
+  gboolean port_found = FALSE;
+
+  if (container == NULL)
+    {
+      add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, line_of (yaml_path (check->manifest, "spec"), check->manifest),
+                   "spec.template.spec.containers", "the Deployment has no containers");
+      return;
+    }
+  if (image != NULL)
+    {
+      const char *actual = td_yaml_mapping_get_string (container, "image");
+      g_autofree char *normalized = actual != NULL ? normalize_image (actual) : NULL;
+      g_autofree char *normalized_wanted = normalize_image (image);
+      g_autofree char *expected = g_strdup_printf ("image: %s", image);
+
+      if (g_strcmp0 (normalized, normalized_wanted) != 0)
+        add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, container->line, expected,
+                     "the container runs the image %s", actual != NULL ? actual : "(none)");
+    }
+  check_scalar (check, container, "imagePullPolicy", "imagePullPolicy",
+                td_yaml_mapping_get_string (wanted, "imagePullPolicy"),
+                ": Kubernetes pulls :latest images from a registry, where this image does not exist");
+  if (port != NULL)
+    {
+      g_autofree char *expected = g_strdup_printf ("containerPort: %s", port);
+
+      ports = yaml_path (container, "ports");
+      for (guint i = 0; i < td_yaml_n_children (ports); i++)
+        port_found |= scalar_equals (td_yaml_mapping_get (td_yaml_child (ports, i), "containerPort"), port);
+      if (!port_found)
+        add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, line_of (ports, container), expected,
+                     "the container does not declare containerPort %s", port);
+    }
+  check_env_from (check, container, td_yaml_mapping_get (wanted, "envFrom"));
+  check_resources (check, container, td_yaml_mapping_get (wanted, "resources"));
+  check_probe (check, container, "livenessProbe", td_yaml_mapping_get (wanted, "livenessProbe"));
+  check_probe (check, container, "readinessProbe", td_yaml_mapping_get (wanted, "readinessProbe"));
+}
+
+static void
+check_service_ports (ManifestCheck *check)
+{
+  const char *port = td_yaml_mapping_get_string (check->contract, "port");
+  const char *target = td_yaml_mapping_get_string (check->contract, "targetPort");
+  const char *node_port = td_yaml_mapping_get_string (check->contract, "nodePort");
+  const TdYamlNode *ports = yaml_path (check->manifest, "spec.ports");
+  const TdYamlNode *entry = NULL;
+  g_autofree char *expected = g_strdup_printf ("port %s in spec.ports", port);
+
+  if (port == NULL)
+    return;
+  for (guint i = 0; entry == NULL && i < td_yaml_n_children (ports); i++)
+    if (scalar_equals (td_yaml_mapping_get (td_yaml_child (ports, i), "port"), port))
+      entry = td_yaml_child (ports, i);
+  if (entry == NULL)
+    {
+      add_finding (check->findings, TD_ARTIFACT_SEVERITY_ERROR, line_of (ports, check->manifest), expected,
+                   "the Service has no port %s", port);
+      return;
+    }
+  /* targetPort defaults to port. */
+  if (target != NULL && td_yaml_mapping_get (entry, "targetPort") != NULL)
+    check_scalar (check, entry, "targetPort", "targetPort", target, NULL);
+  else if (target != NULL && !g_str_equal (target, port))
+    check_scalar (check, entry, "targetPort", "targetPort", target, NULL);
+  check_scalar (check, entry, "nodePort", "nodePort", node_port,
+                ": Kubernetes would pick a random one and the URL would change");
+}
+
+/* Deployments are apps/v1; Services and ConfigMaps v1 (older groups are gone from the API). */
+static void
+check_api_version (ManifestCheck *check, const char *kind)
+{
+  const char *wanted = g_str_equal (kind, "Deployment") ? "apps/v1" : "v1";
+
+  check_scalar (check, check->manifest, "apiVersion", "apiVersion", wanted, NULL);
+}
+
 GPtrArray *
 td_artifact_check_manifest (const TdYamlNode *contract, const TdYamlNode *manifest)
 {
-  GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) td_artifact_finding_free);
+  ManifestCheck check = { contract, manifest, NULL };
+  const char *kind = td_yaml_mapping_get_string (contract, "kind");
+  const char *actual_kind = td_yaml_mapping_get_string (manifest, "kind");
+  const TdYamlNode *data = td_yaml_mapping_get (contract, "data");
 
-  /* TODO: filled in below once the Dockerfile part is done */
-  return findings;
+  check.findings = g_ptr_array_new_with_free_func ((GDestroyNotify) td_artifact_finding_free);
+  if (kind != NULL && g_strcmp0 (actual_kind, kind) != 0)
+    {
+      g_autofree char *expected = g_strdup_printf ("kind: %s", kind);
+
+      /* Nothing else can be compared meaningfully. */
+      add_finding (check.findings, TD_ARTIFACT_SEVERITY_ERROR, line_of (td_yaml_mapping_get (manifest, "kind"), manifest),
+                   expected, "the manifest is a %s", actual_kind != NULL ? actual_kind : "document without a kind");
+      return check.findings;
+    }
+  if (kind != NULL)
+    check_api_version (&check, kind);
+  check_scalar (&check, manifest, "metadata.name", "metadata.name", td_yaml_mapping_get_string (contract, "name"), NULL);
+  /* No namespace is fine: kubectl and Helm then use the current one. */
+  if (yaml_path (manifest, "metadata.namespace") != NULL)
+    check_scalar (&check, manifest, "metadata.namespace", "metadata.namespace",
+                  td_yaml_mapping_get_string (contract, "namespace"), NULL);
+  check_labels (&check, "metadata.labels", td_yaml_mapping_get (contract, "labels"));
+
+  if (g_strcmp0 (kind, "Deployment") == 0)
+    {
+      check_scalar (&check, manifest, "spec.replicas", "spec.replicas",
+                    td_yaml_mapping_get_string (contract, "replicas"), " (Kubernetes would run 1)");
+      check_labels (&check, "spec.selector.matchLabels", td_yaml_mapping_get (contract, "selector"));
+      /* Kubernetes rejects a Deployment whose pods do not carry its selector's labels. */
+      check_labels (&check, "spec.template.metadata.labels", td_yaml_mapping_get (contract, "selector"));
+      check_container (&check, td_yaml_mapping_get (contract, "container"));
+    }
+  else if (g_strcmp0 (kind, "Service") == 0)
+    {
+      const char *type = td_yaml_mapping_get_string (contract, "service_type");
+
+      /* ClusterIP is the default type. */
+      if (type != NULL && !(g_str_equal (type, "ClusterIP") && yaml_path (manifest, "spec.type") == NULL))
+        check_scalar (&check, manifest, "spec.type", "spec.type", type, NULL);
+      check_labels (&check, "spec.selector", td_yaml_mapping_get (contract, "selector"));
+      check_service_ports (&check);
+    }
+  for (guint i = 0; data != NULL && data->kind == TD_YAML_MAPPING && i < data->keys->len; i++)
+    {
+      const char *key = td_yaml_scalar (g_ptr_array_index (data->keys, i));
+      g_autofree char *label = g_strdup_printf ("data.%s", key);
+      const TdYamlNode *map = yaml_path (manifest, "data");
+      const TdYamlNode *value = map != NULL && map->kind == TD_YAML_MAPPING ? td_yaml_mapping_get (map, key) : NULL;
+      g_autofree char *expected = g_strdup_printf ("%s: %s", label, td_yaml_scalar (td_yaml_child (data, i)));
+
+      if (value == NULL)
+        add_finding (check.findings, TD_ARTIFACT_SEVERITY_ERROR, line_of (map, manifest), expected,
+                     "the ConfigMap has no %s", key);
+      else if (g_strcmp0 (td_yaml_scalar (value), td_yaml_scalar (td_yaml_child (data, i))) != 0)
+        add_finding (check.findings, TD_ARTIFACT_SEVERITY_ERROR, value->line, expected,
+                     "%s is %s", label, td_yaml_scalar (value) != NULL ? td_yaml_scalar (value) : "not a string");
+    }
+  return check.findings;
 }
