@@ -40,11 +40,15 @@ td_check_artifact_cli_run (const char *file, const char *task_id, GString *out, 
       g_string_append_printf (err, "The bundled plan cannot be loaded: %s\n", error->message);
       return TD_CHECK_ARTIFACT_CANNOT_CHECK;
     }
-  task = task_id != NULL ? td_plan_lookup_task (plan, task_id) : NULL;
+  if (task_id == NULL)
+    {
+      g_string_append (err, "--check-artifact needs the task whose contract applies, e.g. --task T007.\n");
+      return TD_CHECK_ARTIFACT_CANNOT_CHECK;
+    }
+  task = td_plan_lookup_task (plan, task_id);
   if (task == NULL)
     {
-      g_string_append_printf (err, "The plan has no task “%s”; give one such as --task T007.\n",
-                              task_id != NULL ? task_id : "");
+      g_string_append_printf (err, "The plan has no task “%s”; give one such as --task T007.\n", task_id);
       return TD_CHECK_ARTIFACT_CANNOT_CHECK;
     }
   contract = td_task_get_contract (task);
