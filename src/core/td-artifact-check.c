@@ -1107,7 +1107,7 @@ check_probe (ManifestCheck *check, const TdYamlNode *container, const char *name
     {
       g_autofree char *label = g_strdup_printf ("%s.httpGet.path", name);
 
-      check_scalar (check, probe, "httpGet.path", label, path, " (the seed asks for an httpGet probe)");
+      check_scalar (check, probe, "httpGet.path", label, path, ": the seed asks for an httpGet probe");
     }
   if (port != NULL)
     {
@@ -1242,10 +1242,8 @@ check_service_ports (ManifestCheck *check)
                    "the Service has no port %s", port);
       return;
     }
-  /* targetPort defaults to port. */
-  if (target != NULL && td_yaml_mapping_get (entry, "targetPort") != NULL)
-    check_scalar (check, entry, "targetPort", "targetPort", target, NULL);
-  else if (target != NULL && !g_str_equal (target, port))
+  /* An unset targetPort is the port itself. */
+  if (target != NULL && (td_yaml_mapping_get (entry, "targetPort") != NULL || !g_str_equal (target, port)))
     check_scalar (check, entry, "targetPort", "targetPort", target, NULL);
   check_scalar (check, entry, "nodePort", "nodePort", node_port,
                 ": Kubernetes would pick a random one and the URL would change");
@@ -1290,7 +1288,7 @@ td_artifact_check_manifest (const TdYamlNode *contract, const TdYamlNode *manife
   if (g_strcmp0 (kind, "Deployment") == 0)
     {
       check_scalar (&check, manifest, "spec.replicas", "spec.replicas",
-                    td_yaml_mapping_get_string (contract, "replicas"), " (Kubernetes would run 1)");
+                    td_yaml_mapping_get_string (contract, "replicas"), ": Kubernetes would run 1 pod");
       check_labels (&check, "spec.selector.matchLabels", td_yaml_mapping_get (contract, "selector"));
       /* Kubernetes rejects a Deployment whose pods do not carry its selector's labels. */
       check_labels (&check, "spec.template.metadata.labels", td_yaml_mapping_get (contract, "selector"));
