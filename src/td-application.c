@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "td-application.h"
+#include "td-check-artifact-cli.h"
 #include "td-window.h"
 
 struct _TdApplication
@@ -36,6 +37,21 @@ td_application_handle_local_options (GApplication *app, GVariantDict *options)
     {
       g_print ("todo-deploy %s\n", PACKAGE_VERSION);
       return 0;
+    }
+  if (g_variant_dict_contains (options, "check-artifact"))
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(GString) err = g_string_new (NULL);
+      const char *file = NULL;
+      const char *task = NULL;
+      int status;
+
+      g_variant_dict_lookup (options, "check-artifact", "^&ay", &file);
+      g_variant_dict_lookup (options, "task", "&s", &task);
+      status = td_check_artifact_cli_run (file, task, out, err);
+      g_print ("%s", out->str);
+      g_printerr ("%s", err->str);
+      return status;
     }
   return -1;
 }
@@ -115,6 +131,9 @@ td_application_init (TdApplication *self)
   static const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { "project", 'p', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open the Todo Chatbot project in DIR"), N_("DIR") },
+    { "check-artifact", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Check FILE against the contract of the task given with --task, print what is wrong and exit"), N_("FILE") },
+    { "task", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The task (T007, T011, T016…) for --check-artifact"), N_("TNNN") },
     { NULL }
   };
 
