@@ -1,19 +1,30 @@
-/* td-phase-page.c */
+/* td-phase-page.c: a phase's tasks with their seed IDs and what each runs; Run carries them out in
+ * order and then checks the gate; the gate's checks show what holds and what to do when not. */
 #define G_LOG_DOMAIN "td-phase-page"
 
 #include <glib/gi18n.h>
 
+#include "td-check-result.h"
 #include "td-phase-page.h"
+#include "td-phase-runner.h"
 
 struct _TdPhasePage
 {
   TdWizardPage          parent_instance;
+
+  TdPhaseRunner        *runner;
+  GCancellable         *cancellable;
+  GHashTable           *task_rows;      /* task id → AdwPreferencesRow */
+  GPtrArray            *gate_rows;      /* of AdwActionRow, one per check */
 
   GtkLabel             *story_label;
   GtkLabel             *title_label;
   GtkLabel             *purpose_label;
   AdwPreferencesGroup  *tasks_group;
   AdwPreferencesGroup  *gate_group;
+  GtkButton            *run_button;
+  GtkButton            *check_button;
+  GtkLabel             *later_label;
 };
 
 G_DEFINE_FINAL_TYPE (TdPhasePage, td_phase_page, TD_TYPE_WIZARD_PAGE)
@@ -32,6 +43,83 @@ task_kind_icon_name (TdTaskKind kind)
     default:                   return "emblem-system-symbolic";
     }
 }
+
+/* ---- row status (an icon or a spinner in front, a line of text underneath) ------------------ */
+
+static void
+row_set_subtitle (GtkWidget *row, const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text ? text : "", -1);
+
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), escaped);
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+}
+
+static void
+row_add_prefix (GtkWidget *row, GtkWidget *widget)
+{
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), widget);
+  else
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), widget);
+}
+
+/* Each row has a status stack in front: the kind's icon until something happens, then a spinner,
+ * a check mark or an error sign. The accessible label says the same in words. */
+static GtkWidget *
+make_status_stack (const char *icon_name, const char *tooltip)
+{
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+  GtkWidget *spinner = gtk_spinner_new ();
+  GtkWidget *state = gtk_image_new ();
+
+  gtk_widget_set_tooltip_text (icon, tooltip);
+  gtk_stack_add_named (GTK_STACK (stack), icon, "idle");
+  gtk_stack_add_named (GTK_STACK (stack), spinner, "running");
+  gtk_stack_add_named (GTK_STACK (stack), state, "state");
+  gtk_widget_set_valign (stack, GTK_ALIGN_CENTER);
+  return stack;
+}
+
+static void
+row_set_status (GtkWidget *row, TdCheckStatus status)
+{
+  GtkStack *stack = g_object_get_data (G_OBJECT (row), "status-stack");
+  GtkWidget *spinner = gtk_stack_get_child_by_name (stack, "running");
+  GtkWidget *state = gtk_stack_get_child_by_name (stack, "state");
+  const char *words = NULL;
+
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), status == TD_CHECK_STATUS_RUNNING);
+  gtk_widget_remove_css_class (state, "success");
+  gtk_widget_remove_css_class (state, "warning");
+  gtk_widget_remove_css_class (state, "error");
+  switch (status)
+    {
+    case TD_CHECK_STATUS_UNKNOWN:
+      gtk_stack_set_visible_child_name (stack, "idle");
+      break;
+    case TD_CHECK_STATUS_RUNNING:
+      gtk_stack_set_visible_child_name (stack, "running");
+      words = _("running");
+      break;
+    case TD_CHECK_STATUS_OK:
+    case TD_CHECK_STATUS_WARNING:
+    case TD_CHECK_STATUS_FAILED:
+    default:
+      gtk_image_set_from_icon_name (GTK_IMAGE (state), td_check_status_icon_name (status));
+      gtk_widget_add_css_class (state, status == TD_CHECK_STATUS_OK ? "success"
+                                       : status == TD_CHECK_STATUS_WARNING ? "warning" : "error");
+      gtk_stack_set_visible_child_name (stack, "state");
+      words = status == TD_CHECK_STATUS_OK ? _("done") : status == TD_CHECK_STATUS_WARNING ? _("needs attention") : _("failed");
+      break;
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (stack), GTK_ACCESSIBLE_PROPERTY_LABEL, words ? words : "", -1);
+}
+
+/* ---- building the page ----------------------------------------------------------------------- */
 
 static GtkWidget *
 make_prompt_label (const char *prompt)
@@ -55,36 +143,28 @@ make_task_row (TdTask *task)
 {
   g_autofree char *title = g_strdup_printf ("%s · %s", td_task_get_id (task), td_task_get_title (task));
   g_autofree char *action = td_task_describe_action (task);
-  GtkWidget *icon = gtk_image_new_from_icon_name (task_kind_icon_name (td_task_get_kind (task)));
+  GtkWidget *status = make_status_stack (task_kind_icon_name (td_task_get_kind (task)),
+                                         td_task_kind_to_string (td_task_get_kind (task)));
   GtkWidget *row;
 
-  gtk_widget_set_tooltip_text (icon, td_task_kind_to_string (td_task_get_kind (task)));
   if (td_task_get_prompt (task) != NULL)
     {
       /* Agent tasks show the seed's exact prompt, so the user reads what will be asked. */
       row = adw_expander_row_new ();
-      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), icon);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), make_prompt_label (td_task_get_prompt (task)));
     }
   else
-    {
-      row = adw_action_row_new ();
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-    }
+    row = adw_action_row_new ();
+  row_add_prefix (row, status);
+  g_object_set_data (G_OBJECT (row), "status-stack", status);
+  g_object_set_data_full (G_OBJECT (row), "action", g_strdup (action), g_free);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (action != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (action, -1);
-      if (ADW_IS_EXPANDER_ROW (row))
-        adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), escaped);
-      else
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-    }
+  row_set_subtitle (row, action);
   return row;
 }
 
-/* One readable line per gate check: the kind, then its parameters. */
+/* One readable line per gate check: its parameters. */
 static char *
 describe_check (const TdYamlNode *check)
 {
@@ -102,14 +182,17 @@ describe_check (const TdYamlNode *check)
       g_string_append_printf (text, "%s: ", key);
       if (value->kind == TD_YAML_SCALAR)
         g_string_append (text, value->value);
-      else if (value->kind == TD_YAML_SEQUENCE)
+      else
         for (guint j = 0; j < td_yaml_n_children (value); j++)
           {
-            const char *item = td_yaml_scalar (td_yaml_child (value, j));
-            g_string_append_printf (text, "%s%s", j > 0 ? ", " : "", item ? item : "…");
+            const char *item = value->kind == TD_YAML_MAPPING
+                                 ? ((TdYamlNode *) value->keys->pdata[j])->value
+                                 : td_yaml_scalar (td_yaml_child (value, j));
+            const char *item_value = value->kind == TD_YAML_MAPPING ? td_yaml_scalar (td_yaml_child (value, j)) : NULL;
+
+            g_string_append_printf (text, "%s%s%s%s", j > 0 ? ", " : "", item ? item : "…",
+                                    item_value ? " " : "", item_value ? item_value : "");
           }
-      else
-        g_string_append (text, "…");
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -130,7 +213,10 @@ populate (TdPhasePage *self, TdPhase *phase)
   for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {
       g_autoptr(TdTask) task = g_list_model_get_item (tasks, i);
-      adw_preferences_group_add (self->tasks_group, make_task_row (task));
+      GtkWidget *row = make_task_row (task);
+
+      g_hash_table_insert (self->task_rows, g_strdup (td_task_get_id (task)), row);
+      adw_preferences_group_add (self->tasks_group, row);
     }
 
   escaped_checkpoint = g_markup_escape_text (td_gate_get_checkpoint (gate), -1);
@@ -138,14 +224,190 @@ populate (TdPhasePage *self, TdPhase *phase)
   for (guint i = 0; i < td_gate_get_n_checks (gate); i++)
     {
       GtkWidget *row = adw_action_row_new ();
+      GtkWidget *status = make_status_stack ("object-select-symbolic", _("check"));
       g_autofree char *detail = describe_check (td_gate_get_check (gate, i));
-      g_autofree char *escaped = g_markup_escape_text (detail, -1);
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), td_gate_get_check_kind (gate, i));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("object-select-symbolic"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      row_set_subtitle (row, detail);
+      g_object_set_data_full (G_OBJECT (row), "detail", g_steal_pointer (&detail), g_free);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), status);
+      g_object_set_data (G_OBJECT (row), "status-stack", status);
       adw_preferences_group_add (self->gate_group, row);
+      g_ptr_array_add (self->gate_rows, row);
     }
+}
+
+/* ---- running --------------------------------------------------------------------------------- */
+
+static void
+update_buttons (TdPhasePage *self)
+{
+  gboolean busy = self->runner != NULL && td_phase_runner_get_busy (self->runner);
+  gboolean can_run = self->runner != NULL && td_phase_runner_can_run_all (self->runner);
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+  gboolean waiting = td_phase_get_state (phase) == TD_PHASE_STATE_PENDING;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->run_button), self->runner == NULL || can_run);
+  gtk_widget_set_visible (GTK_WIDGET (self->later_label), self->runner != NULL && !can_run);
+  gtk_button_set_label (self->run_button, busy ? _("_Cancel") : _("_Run Phase"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->run_button), busy ? "suggested-action" : "destructive-action");
+  gtk_widget_add_css_class (GTK_WIDGET (self->run_button), busy ? "destructive-action" : "suggested-action");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), self->runner != NULL && (busy || !waiting));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->check_button), self->runner != NULL && !busy);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button),
+                               self->runner == NULL ? _("Choose a project folder on the Welcome page first")
+                               : waiting ? _("An earlier phase has to pass first")
+                               : busy ? _("Stop the program that is running")
+                               : _("Run this phase's tasks in order, then check its gate"));
+}
+
+static void
+on_task_started (TdPhaseRunner *runner, TdTask *task, TdPhasePage *self)
+{
+  GtkWidget *row = g_hash_table_lookup (self->task_rows, td_task_get_id (task));
+
+  row_set_status (row, TD_CHECK_STATUS_RUNNING);
+}
+
+static void
+on_task_finished (TdPhaseRunner *runner, TdTask *task, const char *summary, GError *error, TdPhasePage *self)
+{
+  GtkWidget *row = g_hash_table_lookup (self->task_rows, td_task_get_id (task));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      row_set_status (row, TD_CHECK_STATUS_UNKNOWN);
+      row_set_subtitle (row, _("Cancelled."));
+      return;
+    }
+  row_set_status (row, summary != NULL ? TD_CHECK_STATUS_OK : TD_CHECK_STATUS_FAILED);
+  row_set_subtitle (row, summary != NULL ? summary : error->message);
+}
+
+static void
+on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdPhasePage *self)
+{
+  for (guint i = 0; i < results->len && i < self->gate_rows->len; i++)
+    {
+      TdCheckResult *result = results->pdata[i];
+      GtkWidget *row = self->gate_rows->pdata[i];
+      g_autofree char *text = NULL;
+
+      if (td_check_result_get_fix (result) != NULL)
+        text = g_strdup_printf ("%s\n%s", td_check_result_get_message (result), td_check_result_get_fix (result));
+      else
+        text = g_strdup (td_check_result_get_message (result));
+      row_set_status (row, td_check_result_get_status (result));
+      row_set_subtitle (row, text);
+    }
+}
+
+static void
+reset_gate_rows (TdPhasePage *self, TdCheckStatus status)
+{
+  for (guint i = 0; i < self->gate_rows->len; i++)
+    {
+      GtkWidget *row = self->gate_rows->pdata[i];
+      row_set_status (row, status);
+      row_set_subtitle (row, g_object_get_data (G_OBJECT (row), "detail"));
+    }
+}
+
+static void
+reset_task_rows (TdPhasePage *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->task_rows);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      row_set_status (value, TD_CHECK_STATUS_UNKNOWN);
+      row_set_subtitle (value, g_object_get_data (G_OBJECT (value), "action"));
+    }
+}
+
+static void
+run_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  td_phase_runner_run_finish (TD_PHASE_RUNNER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
+  update_buttons (self);
+}
+
+static void
+check_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  td_phase_runner_check_gate_finish (TD_PHASE_RUNNER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
+  update_buttons (self);
+}
+
+static void
+run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+
+  if (self->runner == NULL)
+    return;
+  if (td_phase_runner_get_busy (self->runner))
+    {
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  reset_task_rows (self);
+  reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
+  td_phase_runner_run_async (self->runner, self->cancellable, run_done, g_object_ref (self));
+  update_buttons (self);
+}
+
+static void
+check_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+
+  if (self->runner == NULL || td_phase_runner_get_busy (self->runner))
+    return;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  reset_gate_rows (self, TD_CHECK_STATUS_RUNNING);
+  td_phase_runner_check_gate_async (self->runner, self->cancellable, check_done, g_object_ref (self));
+  update_buttons (self);
+}
+
+static void
+on_deployment_changed (TdPhasePage *self)
+{
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_clear_object (&self->runner);
+  reset_task_rows (self);
+  reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
+  if (deployment != NULL)
+    {
+      self->runner = td_phase_runner_new (deployment, phase);
+      g_signal_connect (self->runner, "task-started", G_CALLBACK (on_task_started), self);
+      g_signal_connect (self->runner, "task-finished", G_CALLBACK (on_task_finished), self);
+      g_signal_connect (self->runner, "gate-checked", G_CALLBACK (on_gate_checked), self);
+      g_signal_connect_swapped (self->runner, "notify::busy", G_CALLBACK (update_buttons), self);
+    }
+  update_buttons (self);
 }
 
 static void
@@ -156,7 +418,10 @@ on_phase_state_changed (TdPhasePage *self)
   td_wizard_page_set_complete (TD_WIZARD_PAGE (self),
                                td_phase_get_state (phase) == TD_PHASE_STATE_PASSED ||
                                td_phase_get_state (phase) == TD_PHASE_STATE_SKIPPED);
+  update_buttons (self);
 }
+
+/* ---- GObject ---------------------------------------------------------------------------------- */
 
 static void
 td_phase_page_constructed (GObject *object)
@@ -170,7 +435,23 @@ td_phase_page_constructed (GObject *object)
   populate (self, phase);
   g_signal_connect_object (phase, "notify::state", G_CALLBACK (on_phase_state_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::deployment", G_CALLBACK (on_deployment_changed), NULL);
   on_phase_state_changed (self);
+}
+
+static void
+td_phase_page_dispose (GObject *object)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_clear_object (&self->runner);
+  g_clear_pointer (&self->task_rows, g_hash_table_unref);
+  g_clear_pointer (&self->gate_rows, g_ptr_array_unref);
+  G_OBJECT_CLASS (td_phase_page_parent_class)->dispose (object);
 }
 
 static void
@@ -180,6 +461,7 @@ td_phase_page_class_init (TdPhasePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = td_phase_page_constructed;
+  object_class->dispose = td_phase_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tododeploy/TodoDeploy/td-phase-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TdPhasePage, story_label);
@@ -187,12 +469,19 @@ td_phase_page_class_init (TdPhasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdPhasePage, purpose_label);
   gtk_widget_class_bind_template_child (widget_class, TdPhasePage, tasks_group);
   gtk_widget_class_bind_template_child (widget_class, TdPhasePage, gate_group);
+  gtk_widget_class_bind_template_child (widget_class, TdPhasePage, run_button);
+  gtk_widget_class_bind_template_child (widget_class, TdPhasePage, check_button);
+  gtk_widget_class_bind_template_child (widget_class, TdPhasePage, later_label);
+  gtk_widget_class_install_action (widget_class, "phase.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "phase.check-gate", NULL, check_action);
 }
 
 static void
 td_phase_page_init (TdPhasePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->task_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->gate_rows = g_ptr_array_new ();
 }
 
 GtkWidget *

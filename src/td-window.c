@@ -5,6 +5,7 @@
 
 #include "td-audit-log.h"
 #include "td-audit-log-window.h"
+#include "td-deployment.h"
 #include "td-log-view.h"
 #include "td-phase-page.h"
 #include "td-plan.h"
@@ -21,6 +22,7 @@ struct _TdWindow
   TdPlan               *plan;
   TdRunner             *runner;
   TdPreflight          *preflight;
+  TdDeployment         *deployment;     /* NULL until a project folder is chosen */
   GSettings            *settings;
   GCancellable         *cancellable;    /* cancelled when the window closes */
   GPtrArray            *pages;          /* of TdWizardPage, Welcome first */
@@ -225,13 +227,48 @@ show_log_change_state (GSimpleAction *action, GVariant *state, gpointer user_dat
   on_log_visible_changed (self);
 }
 
+static void on_log_visible_changed (TdWindow *self);
+
+static void
+on_process_started (TdDeployment *deployment, TdProcess *process, const char *task_id, TdWindow *self)
+{
+  GAction *show_log = g_action_map_lookup_action (G_ACTION_MAP (self), "show-log");
+
+  td_log_view_follow_process (self->log_view, process);
+  /* Programs' output is part of being honest about what runs: show it as it streams (without
+   * changing the saved preference, which is the user's own choice). */
+  g_simple_action_set_state (G_SIMPLE_ACTION (show_log), g_variant_new_boolean (TRUE));
+  on_log_visible_changed (self);
+}
+
 static void
 on_project_dir_changed (TdWindow *self)
 {
   GFile *dir = td_welcome_page_get_project_dir (welcome_page (self));
   g_autofree char *name = dir ? g_file_get_basename (dir) : NULL;
+  g_autofree char *path = dir ? g_file_get_path (dir) : NULL;
+  GListModel *phases = td_plan_get_phases (self->plan);
 
   adw_window_title_set_subtitle (self->window_title, name);
+
+  /* A new project starts from the beginning: its phases have not been checked yet. */
+  if (self->deployment != NULL)
+    g_signal_handlers_disconnect_by_data (self->deployment, self);
+  g_clear_object (&self->deployment);
+  if (path != NULL)
+    {
+      self->deployment = td_deployment_new (self->plan, self->runner, path);
+      g_signal_connect (self->deployment, "process-started", G_CALLBACK (on_process_started), self);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (phases); i++)
+    {
+      g_autoptr(TdPhase) phase = g_list_model_get_item (phases, i);
+      td_phase_set_state (phase, TD_PHASE_STATE_PENDING);
+    }
+  for (guint i = 0; i < self->pages->len; i++)
+    td_wizard_page_set_deployment (self->pages->pdata[i], self->deployment);
+  td_log_view_clear (self->log_view);
+  update_phase_readiness (self);
 }
 
 static GSettings *
@@ -321,6 +358,9 @@ td_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_object (&self->preflight);
+  if (self->deployment != NULL)
+    g_signal_handlers_disconnect_by_data (self->deployment, self);
+  g_clear_object (&self->deployment);
   g_clear_object (&self->runner);
   g_clear_object (&self->plan);
   g_clear_object (&self->settings);

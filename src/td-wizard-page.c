@@ -8,6 +8,7 @@ typedef struct
   gboolean  complete;
   char     *title;
   TdPhase  *phase;
+  TdDeployment *deployment;
 } TdWizardPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (TdWizardPage, td_wizard_page, ADW_TYPE_BIN)
@@ -17,6 +18,7 @@ enum {
   PROP_COMPLETE,
   PROP_TITLE,
   PROP_PHASE,
+  PROP_DEPLOYMENT,
   N_PROPS
 };
 
@@ -45,6 +47,7 @@ td_wizard_page_finalize (GObject *object)
 
   g_free (priv->title);
   g_clear_object (&priv->phase);
+  g_clear_object (&priv->deployment);
   G_OBJECT_CLASS (td_wizard_page_parent_class)->finalize (object);
 }
 
@@ -63,6 +66,9 @@ td_wizard_page_get_property (GObject *object, guint prop_id, GValue *value, GPar
       break;
     case PROP_PHASE:
       g_value_set_object (value, priv->phase);
+      break;
+    case PROP_DEPLOYMENT:
+      g_value_set_object (value, priv->deployment);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -85,6 +91,9 @@ td_wizard_page_set_property (GObject *object, guint prop_id, const GValue *value
       break;
     case PROP_PHASE:
       priv->phase = g_value_dup_object (value);
+      break;
+    case PROP_DEPLOYMENT:
+      td_wizard_page_set_deployment (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -111,6 +120,9 @@ td_wizard_page_class_init (TdWizardPageClass *klass)
   properties[PROP_PHASE] =
     g_param_spec_object ("phase", NULL, NULL, TD_TYPE_PHASE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEPLOYMENT] =
+    g_param_spec_object ("deployment", NULL, NULL, TD_TYPE_DEPLOYMENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -170,6 +182,25 @@ td_wizard_page_get_phase (TdWizardPage *self)
 
   g_return_val_if_fail (TD_IS_WIZARD_PAGE (self), NULL);
   return priv->phase;
+}
+
+TdDeployment *
+td_wizard_page_get_deployment (TdWizardPage *self)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_val_if_fail (TD_IS_WIZARD_PAGE (self), NULL);
+  return priv->deployment;
+}
+
+void
+td_wizard_page_set_deployment (TdWizardPage *self, TdDeployment *deployment)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_if_fail (TD_IS_WIZARD_PAGE (self));
+  if (g_set_object (&priv->deployment, deployment))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEPLOYMENT]);
 }
 
 void

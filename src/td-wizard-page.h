@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "td-deployment.h"
 #include "td-phase.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,10 @@ void         td_wizard_page_set_title    (TdWizardPage        *self,
                                           const char          *title);
 /* The plan phase the page walks through, or NULL (Welcome). */
 TdPhase     *td_wizard_page_get_phase    (TdWizardPage        *self);
+/* The project being deployed, or NULL before a folder is chosen. Set by the window. */
+TdDeployment *td_wizard_page_get_deployment (TdWizardPage     *self);
+void         td_wizard_page_set_deployment (TdWizardPage      *self,
+                                            TdDeployment      *deployment);
 void         td_wizard_page_apply_async  (TdWizardPage        *self,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
