@@ -40,6 +40,7 @@ struct _TdBuildProgress
 
   GHashTable    *vertices;        /* GUINT_TO_POINTER (N) → Vertex */
   GHashTable    *stages;          /* stage name → Stage */
+  GHashTable    *expected;        /* stage name → GUINT_TO_POINTER (steps), from the Dockerfile */
 
   /* The legacy builder numbers steps across all stages. */
   guint          legacy_total;
@@ -149,11 +150,19 @@ td_build_progress_get_steps_total (TdBuildProgress *self)
 
   g_return_val_if_fail (TD_IS_BUILD_PROGRESS (self), 0);
 
+  const char *name;
+  gpointer expected;
+
   if (self->format == TD_BUILD_FORMAT_LEGACY)
     return self->legacy_total;
   g_hash_table_iter_init (&iter, self->stages);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stage))
-    total += stage->total;
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &stage))
+    total += MAX (stage->total, GPOINTER_TO_UINT (g_hash_table_lookup (self->expected, name)));
+  /* Stages the Dockerfile promises that have not shown up yet. */
+  g_hash_table_iter_init (&iter, self->expected);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, &expected))
+    if (!g_hash_table_contains (self->stages, name))
+      total += GPOINTER_TO_UINT (expected);
   return total;
 }
 
@@ -372,6 +381,163 @@ feed_buildkit (TdBuildProgress *self,
     }
 }
 
+/* One FROM … [AS name] and what follows it. */
+typedef struct {
+  char      *name;       /* as BuildKit prints it: the AS name lowercased, else "stage-<index>" */
+  char      *base;       /* the FROM argument, lowercased */
+  guint      steps;
+  GPtrArray *uses;       /* of char *: stages named in COPY --from= / --mount=from= */
+  gboolean   needed;
+} DockerStage;
+
+static void
+docker_stage_free (DockerStage *stage)
+{
+  g_free (stage->name);
+  g_free (stage->base);
+  g_ptr_array_unref (stage->uses);
+  g_free (stage);
+}
+
+/* Joins continuation lines and drops comments and heredoc bodies: one instruction per entry. */
+static GPtrArray *
+dockerfile_instructions (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *instructions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) current = g_string_new (NULL);
+  g_autofree char *heredoc_end = NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      const char *marker;
+
+      if (heredoc_end != NULL)
+        {
+          if (g_strcmp0 (line, heredoc_end) == 0)
+            g_clear_pointer (&heredoc_end, g_free);
+          continue;
+        }
+      if (*line == '#' || (*line == '\0' && current->len == 0))
+        continue;
+      if (g_str_has_suffix (line, "\\"))
+        {
+          g_string_append_len (current, line, strlen (line) - 1);
+          g_string_append_c (current, ' ');
+          continue;
+        }
+      g_string_append (current, line);
+      /* RUN <<EOF … EOF: the body is not instructions. */
+      if ((marker = strstr (current->str, "<<")) != NULL)
+        {
+          const char *word = marker + 2;
+          gsize length;
+
+          if (*word == '-')
+            word++;
+          word += strspn (word, "\"'");
+          length = strspn (word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+          if (length > 0)
+            heredoc_end = g_strndup (word, length);
+        }
+      g_ptr_array_add (instructions, g_string_free (g_steal_pointer (&current), FALSE));
+      current = g_string_new (NULL);
+    }
+  return instructions;
+}
+
+static void
+mark_needed (GPtrArray  *stages,
+             const char *name)
+{
+  for (guint i = 0; i < stages->len; i++)
+    {
+      DockerStage *stage = g_ptr_array_index (stages, i);
+      g_autofree char *index = g_strdup_printf ("%u", i);
+
+      if (stage->needed || (g_strcmp0 (stage->name, name) != 0 && g_strcmp0 (index, name) != 0))
+        continue;
+      stage->needed = TRUE;
+      mark_needed (stages, stage->base);
+      for (guint u = 0; u < stage->uses->len; u++)
+        mark_needed (stages, g_ptr_array_index (stage->uses, u));
+    }
+}
+
+void
+td_build_progress_set_dockerfile (TdBuildProgress *self,
+                                  const char      *dockerfile_text)
+{
+  g_autoptr(GPtrArray) instructions = NULL;
+  g_autoptr(GPtrArray) stages = NULL;
+  DockerStage *stage = NULL;
+
+  g_return_if_fail (TD_IS_BUILD_PROGRESS (self));
+
+  g_hash_table_remove_all (self->expected);
+  if (dockerfile_text == NULL)
+    return;
+  instructions = dockerfile_instructions (dockerfile_text);
+  stages = g_ptr_array_new_with_free_func ((GDestroyNotify) docker_stage_free);
+
+  for (guint i = 0; i < instructions->len; i++)
+    {
+      g_auto(GStrv) words = g_strsplit_set (g_ptr_array_index (instructions, i), " \t", -1);
+      g_autofree char *keyword = g_ascii_strup (words[0], -1);
+
+      if (g_strcmp0 (keyword, "FROM") == 0)
+        {
+          guint w = 1, n_words = g_strv_length (words);
+
+          stage = g_new0 (DockerStage, 1);
+          stage->uses = g_ptr_array_new_with_free_func (g_free);
+          /* FROM [--platform=…] image [AS name] */
+          while (w < n_words && (g_str_has_prefix (words[w], "--") || *words[w] == '\0'))
+            w++;
+          stage->base = g_ascii_strdown (w < n_words ? words[w] : "", -1);
+          for (w++; w < n_words && *words[w] == '\0'; w++)
+            ;
+          if (w + 1 < n_words && g_ascii_strcasecmp (words[w], "AS") == 0)
+            stage->name = g_ascii_strdown (words[w + 1], -1);
+          else
+            stage->name = g_strdup_printf ("stage-%u", stages->len);
+          stage->steps = 1;
+          g_ptr_array_add (stages, stage);
+          continue;
+        }
+      if (stage == NULL)
+        continue;  /* ARG before the first FROM */
+      if (g_strcmp0 (keyword, "RUN") == 0 || g_strcmp0 (keyword, "COPY") == 0 ||
+          g_strcmp0 (keyword, "ADD") == 0 || g_strcmp0 (keyword, "WORKDIR") == 0)
+        stage->steps++;
+      for (guint w = 1; words[w] != NULL; w++)
+        {
+          const char *from = NULL;
+
+          if (g_str_has_prefix (words[w], "--from="))
+            from = words[w] + strlen ("--from=");
+          else if (g_str_has_prefix (words[w], "--mount=") && strstr (words[w], "from=") != NULL)
+            from = strstr (words[w], "from=") + strlen ("from=");
+          if (from != NULL)
+            g_ptr_array_add (stage->uses, g_ascii_strdown (from, strcspn (from, ",")));
+        }
+    }
+  if (stages->len == 0)
+    return;
+
+  /* BuildKit builds only what the last stage needs, and names no stage when there is one. */
+  mark_needed (stages, ((DockerStage *) g_ptr_array_index (stages, stages->len - 1))->name);
+  for (guint i = 0; i < stages->len; i++)
+    {
+      stage = g_ptr_array_index (stages, i);
+      if (stage->needed)
+        g_hash_table_insert (self->expected, g_strdup (stages->len == 1 ? "" : stage->name),
+                             GUINT_TO_POINTER (stage->steps));
+    }
+  update_fraction (self);
+}
+
 /* "Step 3/10 : RUN pip install" */
 static gboolean
 feed_legacy_step (TdBuildProgress *self,
@@ -484,9 +650,15 @@ td_build_progress_feed_line (TdBuildProgress *self,
 
   if (trimmed[0] == '#' && g_ascii_isdigit (trimmed[1]))
     feed_buildkit (self, trimmed);
-  else if (g_str_has_prefix (trimmed, "ERROR: "))
+  else if (g_str_has_prefix (trimmed, "unknown flag: "))
     {
-      /* BuildKit's last word: "ERROR: failed to build: failed to solve: …" */
+      /* "unknown flag: --progress": a docker without BuildKit, given BuildKit's options. */
+      set_error (self, trimmed, NULL, NULL);
+    }
+  else if (g_str_has_prefix (trimmed, "ERROR: ") && self->format != TD_BUILD_FORMAT_LEGACY)
+    {
+      /* BuildKit's last word: "ERROR: failed to build: failed to solve: …" (under the legacy
+       * builder, a line like this is pip talking inside a RUN step). */
       set_error (self, trimmed + strlen ("ERROR: "), NULL, NULL);
       set_finished (self);
     }
@@ -609,6 +781,7 @@ td_build_progress_finalize (GObject *object)
   g_strfreev (self->failed_output);
   g_hash_table_unref (self->vertices);
   g_hash_table_unref (self->stages);
+  g_hash_table_unref (self->expected);
   g_queue_clear_full (&self->legacy_output, g_free);
 
   G_OBJECT_CLASS (td_build_progress_parent_class)->finalize (object);
@@ -672,5 +845,6 @@ td_build_progress_init (TdBuildProgress *self)
 {
   self->vertices = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) vertex_free);
   self->stages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->legacy_output);
 }

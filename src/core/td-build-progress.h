@@ -36,6 +36,12 @@ TdBuildProgress *td_build_progress_new               (void);
 void             td_build_progress_feed_line         (TdBuildProgress *self,
                                                       TdStream         stream,
                                                       const char      *line);
+/* The Dockerfile being built, so that the fraction counts the steps of stages BuildKit has not
+ * reached yet (without it, a stage's steps count from the moment the stage first shows up, and
+ * the bar can stall near the end of the first stage). Counts what BuildKit numbers (FROM, RUN,
+ * COPY, ADD, WORKDIR) in the stages the last one needs. */
+void             td_build_progress_set_dockerfile    (TdBuildProgress *self,
+                                                      const char      *dockerfile_text);
 /* Feeds every line of @text (for transcripts and captured output). */
 void             td_build_progress_feed_text         (TdBuildProgress *self,
                                                       TdStream         stream,
