@@ -69,7 +69,7 @@ td_minikube_explain_status_exit (int exit_status)
   if (exit_status & TD_MINIKUBE_STATUS_CLUSTER_DOWN)
     g_ptr_array_add (parts, "Kubernetes inside Minikube is not running");
   if (exit_status & TD_MINIKUBE_STATUS_KUBECONFIG_WRONG)
-    g_ptr_array_add (parts, "kubectl's configuration does not point at Minikube");
+    g_ptr_array_add (parts, "the kubectl configuration does not point at Minikube");
   g_ptr_array_add (parts, NULL);
   joined = g_strjoinv ("; ", (char **) parts->pdata);
   joined[0] = g_ascii_toupper (joined[0]);
