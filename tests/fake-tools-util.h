@@ -1,0 +1,40 @@
+/* fake-tools-util.h: run the fake tools (tests/fake-tools) through a real TdRunner whose children
+ * see a PATH holding only the chosen fakes, a call log, an environment log and a state directory */
+#pragma once
+
+#include "td-runner.h"
+
+typedef struct {
+  char     *dir;        /* temporary; removed with everything in it */
+  char     *bin_dir;    /* the only directory on PATH */
+  char     *state_dir;  /* $FAKE_TOOLS_STATE */
+  char     *log;        /* $FAKE_TOOLS_LOG */
+  char     *env_log;    /* $FAKE_TOOLS_ENV_LOG */
+  TdRunner *runner;
+} FakeTools;
+
+typedef struct {
+  char *out;
+  char *err;
+  int   status;
+} FakeRun;
+
+/* @tools: names from tests/fake-tools; @settings: "FAKE_MINIKUBE_STATUS=stopped", … */
+FakeTools *fake_tools_new      (const char * const *tools,
+                                const char * const *settings);
+void       fake_tools_free     (FakeTools          *fake);
+/* Runs @argv to its end through the runner (with @overlay, the docker-env style environment
+ * overlay) and asserts it could be run. */
+FakeRun   *fake_tools_run      (FakeTools          *fake,
+                                const char * const *argv,
+                                const char * const *overlay);
+void       fake_run_free       (FakeRun            *run);
+/* The lines of $FAKE_TOOLS_ENV_LOG so far (empty vector when there are none). */
+GStrv      fake_tools_env_log  (FakeTools          *fake);
+/* Reads tests/fixtures/transcripts/@name. */
+char      *fake_tools_transcript (const char       *name);
+/* Deletes @path and everything under it. */
+void       fake_tools_remove_tree (const char      *path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeTools, fake_tools_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeRun, fake_run_free)
