@@ -2,8 +2,11 @@
 #define G_LOG_DOMAIN "td-gate-evaluator"
 
 #include "td-audit-log.h"
+#include "td-docker.h"
 #include "td-error.h"
 #include "td-gate-evaluator.h"
+#include "td-helm.h"
+#include "td-minikube.h"
 
 typedef void (*CheckFunc) (TdDeployment *deployment, const TdYamlNode *check, GTask *task);
 
@@ -160,6 +163,241 @@ check_audit_entries (TdDeployment *deployment, const TdYamlNode *check, GTask *t
     }
 }
 
+/* ---- checks that run a program ------------------------------------------------------------------ */
+
+/* Reads what the program printed; called only when it ran to its end. */
+typedef void (*OutputFunc) (const TdYamlNode *check, const char *out, const char *err, int status, GTask *task);
+
+typedef struct {
+  const TdYamlNode *check;   /* borrowed from the plan, which outlives the evaluation */
+  OutputFunc        read_output;
+  char             *kind;
+} CaptureCheck;
+
+static void
+capture_check_free (CaptureCheck *data)
+{
+  g_free (data->kind);
+  g_free (data);
+}
+
+static void
+check_output_captured (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CaptureCheck *data = g_task_get_task_data (task);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (!td_deployment_capture_finish (TD_DEPLOYMENT (source), result, &out, &err, &status, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        return_result (task, data->kind, TD_CHECK_STATUS_FAILED, error->message, NULL);
+      return;
+    }
+  data->read_output (data->check, out, err, status, task);
+}
+
+static void
+run_check_program (TdDeployment *deployment, const TdYamlNode *check, GTask *task,
+                   const char * const *argv, OutputFunc read_output)
+{
+  CaptureCheck *data = g_new0 (CaptureCheck, 1);
+
+  data->check = check;
+  data->read_output = read_output;
+  data->kind = g_strdup (td_yaml_mapping_get_string (check, "check"));
+  g_task_set_task_data (task, data, (GDestroyNotify) capture_check_free);
+  /* A gate check reads; a minute is far more than any of them needs, and a hung tool must not
+   * hang the wizard. */
+  td_deployment_capture_async (deployment, argv, NULL, 60 * 1000, g_task_get_cancellable (task),
+                               check_output_captured, g_object_ref (task));
+}
+
+static void
+read_minikube_status (const TdYamlNode *check, const char *out, const char *err, int status, GTask *task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdMinikubeStatus) parsed = td_minikube_status_parse (out, status, &error);
+
+  if (parsed == NULL)
+    {
+      return_result (task, "minikube-status", TD_CHECK_STATUS_FAILED, error->message,
+                     "Run the Cluster phase again; if it keeps failing, run “minikube delete” and start over.");
+      return;
+    }
+  if (parsed->running)
+    return_result (task, "minikube-status", TD_CHECK_STATUS_OK, parsed->summary, NULL);
+  else
+    return_result (task, "minikube-status", TD_CHECK_STATUS_FAILED, parsed->summary,
+                   parsed->exists ? "Run the Cluster phase: it starts Minikube."
+                                  : "Run the Cluster phase: it creates and starts the cluster.");
+}
+
+static void
+check_minikube_status (TdDeployment *deployment, const TdYamlNode *check, GTask *task)
+{
+  static const char * const argv[] = { "minikube", "status", "-o", "json", NULL };
+
+  run_check_program (deployment, check, task, argv, read_minikube_status);
+}
+
+static void
+read_docker_ps (const TdYamlNode *check, const char *out, const char *err, int status, GTask *task)
+{
+  if (status != 0)
+    {
+      g_autofree char *message = g_strdup_printf ("docker ps failed: %s", g_strstrip ((char *) err));
+      return_result (task, "docker-ps", TD_CHECK_STATUS_FAILED, message,
+                     "Run the Cluster phase again: Minikube's Docker daemon moves to a new port after every start.");
+      return;
+    }
+  if (td_docker_ps_is_minikube (out))
+    return_result (task, "docker-ps", TD_CHECK_STATUS_OK,
+                   "docker talks to Minikube's Docker daemon (it runs the k8s_ containers).", NULL);
+  else
+    return_result (task, "docker-ps", TD_CHECK_STATUS_FAILED,
+                   "docker talks to your computer's own Docker daemon, not Minikube's: images built now would be invisible to the cluster.",
+                   "Run the Cluster phase: it reads minikube docker-env for every later docker command.");
+}
+
+static void
+check_docker_ps (TdDeployment *deployment, const TdYamlNode *check, GTask *task)
+{
+  static const char * const argv[] = { "docker", "ps", "--format", "{{.Names}}", NULL };
+
+  if (td_deployment_get_docker_env (deployment) == NULL)
+    {
+      return_result (task, "docker-ps", TD_CHECK_STATUS_FAILED,
+                     "Todo Deploy has not read Minikube's docker-env yet.",
+                     "Run the Cluster phase: it reads minikube docker-env for every later docker command.");
+      return;
+    }
+  run_check_program (deployment, check, task, argv, read_docker_ps);
+}
+
+static void
+read_image_size (const TdYamlNode *check, const char *out, const char *err, int status, GTask *task)
+{
+  const char *image = td_yaml_mapping_get_string (check, "image");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size_text = NULL;
+  g_autofree char *message = NULL;
+  guint64 bytes = 0;
+  gint64 fail_above = 0, warn_above = 0;
+  guint64 mb;
+
+  if (!td_docker_parse_image_size (image, out, err, status, &bytes, &error))
+    {
+      return_result (task, "image-size", TD_CHECK_STATUS_FAILED, error->message,
+                     "Build the image in this phase (with Minikube's docker-env, which Todo Deploy applies).");
+      return;
+    }
+  mb = td_docker_size_mb (bytes);
+  size_text = td_docker_format_size (bytes);
+  if (td_yaml_get_int (td_yaml_mapping_get (check, "fail_above_mb"), &fail_above) && mb > (guint64) fail_above)
+    {
+      message = g_strdup_printf ("%s is %s, above the %" G_GINT64_FORMAT " MB limit.", image, size_text, fail_above);
+      return_result (task, "image-size", TD_CHECK_STATUS_FAILED, message,
+                     "Check that the Dockerfile uses a slim base image and a multi-stage build, then build again.");
+      return;
+    }
+  if (td_yaml_get_int (td_yaml_mapping_get (check, "warn_above_mb"), &warn_above) && mb > (guint64) warn_above)
+    {
+      message = g_strdup_printf ("%s is %s, above the %" G_GINT64_FORMAT " MB target.", image, size_text, warn_above);
+      return_result (task, "image-size", TD_CHECK_STATUS_WARNING, message,
+                     "It will run; a smaller image starts faster. The seed itself recorded 281 MB here.");
+      return;
+    }
+  message = g_strdup_printf ("%s is in Minikube's Docker, %s.", image, size_text);
+  return_result (task, "image-size", TD_CHECK_STATUS_OK, message, NULL);
+}
+
+static void
+check_image_size (TdDeployment *deployment, const TdYamlNode *check, GTask *task)
+{
+  const char *image = td_yaml_mapping_get_string (check, "image");
+  const char *argv[] = { "docker", "image", "inspect", image, "--format", "{{.Size}}", NULL };
+
+  run_check_program (deployment, check, task, argv, read_image_size);
+}
+
+static void
+read_helm_lint (const TdYamlNode *check, const char *out, const char *err, int status, GTask *task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdHelmLint) lint = td_helm_lint_parse (out, err, &error);
+  g_autofree char *message = NULL;
+
+  if (lint == NULL)
+    {
+      return_result (task, "helm-lint", TD_CHECK_STATUS_FAILED, error->message, NULL);
+      return;
+    }
+  if (td_helm_lint_passed (lint) && status == 0)
+    {
+      message = g_strdup_printf ("%u chart(s) linted, 0 chart(s) failed%s", lint->charts_linted,
+                                 g_strv_length (lint->warnings) > 0 ? " (with warnings)" : "");
+      return_result (task, "helm-lint", TD_CHECK_STATUS_OK, message, NULL);
+      return;
+    }
+  message = g_strdup_printf ("helm lint found a problem: %s",
+                             lint->errors[0] != NULL ? lint->errors[0] : "see the output");
+  return_result (task, "helm-lint", TD_CHECK_STATUS_FAILED, message,
+                 "Fix the manifest it names in the Manifests phase, then check again.");
+}
+
+static void
+check_helm_lint (TdDeployment *deployment, const TdYamlNode *check, GTask *task)
+{
+  const char *argv[] = { "helm", "lint", td_yaml_mapping_get_string (check, "chart"), NULL };
+
+  run_check_program (deployment, check, task, argv, read_helm_lint);
+}
+
+static void
+read_helm_status (const TdYamlNode *check, const char *out, const char *err, int status, GTask *task)
+{
+  const char *wanted = td_yaml_mapping_get_string (check, "status");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdHelmRelease) release = td_helm_status_parse (out, err, status, &error);
+  g_autofree char *message = NULL;
+  g_autofree char *fix = NULL;
+
+  if (release == NULL)
+    {
+      return_result (task, "helm-status", TD_CHECK_STATUS_FAILED, error->message,
+                     "Deploy the release in the Helm Deploy phase.");
+      return;
+    }
+  if (g_strcmp0 (release->status, wanted ? wanted : "deployed") == 0)
+    {
+      message = g_strdup_printf ("Release %s is %s (revision %u).", release->name, release->status, release->revision);
+      return_result (task, "helm-status", TD_CHECK_STATUS_OK, message, NULL);
+      return;
+    }
+  message = g_strdup_printf ("Release %s is %s.%s%s", release->name, release->status,
+                             release->explanation ? " " : "", release->explanation ? release->explanation : "");
+  if (release->fix_argv != NULL)
+    {
+      g_autofree char *command = g_strjoinv (" ", release->fix_argv);
+      fix = g_strdup_printf ("Run “%s”, then deploy again.", command);
+    }
+  return_result (task, "helm-status", TD_CHECK_STATUS_FAILED, message, fix ? fix : "Deploy again in the Helm Deploy phase.");
+}
+
+static void
+check_helm_status (TdDeployment *deployment, const TdYamlNode *check, GTask *task)
+{
+  const char *argv[] = { "helm", "status", td_yaml_mapping_get_string (check, "release"), "-o", "json", NULL };
+
+  run_check_program (deployment, check, task, argv, read_helm_status);
+}
+
 /* ---- dispatch ------------------------------------------------------------------------------------ */
 
 static const struct {
@@ -169,6 +407,11 @@ static const struct {
   { "files-exist", check_files_exist },
   { "files-exactly", check_files_exactly },
   { "audit-entries", check_audit_entries },
+  { "minikube-status", check_minikube_status },
+  { "docker-ps", check_docker_ps },
+  { "image-size", check_image_size },
+  { "helm-lint", check_helm_lint },
+  { "helm-status", check_helm_status },
 };
 
 void
