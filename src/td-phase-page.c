@@ -5,8 +5,10 @@
 #include <glib/gi18n.h>
 
 #include "td-check-result.h"
+#include "td-minikube.h"
 #include "td-phase-page.h"
 #include "td-phase-runner.h"
+#include "td-task-executor.h"
 
 struct _TdPhasePage
 {
@@ -46,15 +48,14 @@ task_kind_icon_name (TdTaskKind kind)
 
 /* ---- row status (an icon or a spinner in front, a line of text underneath) ------------------ */
 
+/* Rows here are plain text (use-markup off): commands and messages are shown as they are. */
 static void
 row_set_subtitle (GtkWidget *row, const char *text)
 {
-  g_autofree char *escaped = g_markup_escape_text (text ? text : "", -1);
-
   if (ADW_IS_EXPANDER_ROW (row))
-    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), escaped);
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), text ? text : "");
   else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text ? text : "");
 }
 
 static void
@@ -142,7 +143,9 @@ static GtkWidget *
 make_task_row (TdTask *task)
 {
   g_autofree char *title = g_strdup_printf ("%s · %s", td_task_get_id (task), td_task_get_title (task));
-  g_autofree char *action = td_task_describe_action (task);
+  g_auto(GStrv) argv = td_task_executor_build_argv (task, NULL);
+  /* Show exactly what will run when it is a program; the plan's description otherwise. */
+  g_autofree char *action = argv != NULL ? g_strjoinv (" ", argv) : td_task_describe_action (task);
   GtkWidget *status = make_status_stack (task_kind_icon_name (td_task_get_kind (task)),
                                          td_task_kind_to_string (td_task_get_kind (task)));
   GtkWidget *row;
@@ -161,6 +164,38 @@ make_task_row (TdTask *task)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   row_set_subtitle (row, action);
+  return row;
+}
+
+/* Before `minikube start`: how much memory the cluster needs, against what this computer has. */
+static GtkWidget *
+make_memory_hint_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(TdMemoryHint) hint = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 total = 0;
+  GtkWidget *icon;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Memory"));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  if (!td_minikube_read_total_memory (NULL, &total, &error))
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Minikube needs at least 4 GiB of memory for this deployment (5 GiB with kagent)."));
+      icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+    }
+  else
+    {
+      hint = td_minikube_memory_hint (total, FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), hint->sentence);
+      icon = gtk_image_new_from_icon_name (hint->fit == TD_MEMORY_FIT_ENOUGH ? "dialog-information-symbolic"
+                                                                             : "dialog-warning-symbolic");
+      if (hint->fit != TD_MEMORY_FIT_ENOUGH)
+        gtk_widget_add_css_class (icon, "warning");
+    }
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   return row;
 }
 
@@ -217,6 +252,8 @@ populate (TdPhasePage *self, TdPhase *phase)
 
       g_hash_table_insert (self->task_rows, g_strdup (td_task_get_id (task)), row);
       adw_preferences_group_add (self->tasks_group, row);
+      if (g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", "minikube start"))
+        adw_preferences_group_add (self->tasks_group, make_memory_hint_row ());
     }
 
   escaped_checkpoint = g_markup_escape_text (td_gate_get_checkpoint (gate), -1);

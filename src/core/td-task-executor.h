@@ -21,6 +21,11 @@ void      td_task_executor_run_async    (TdDeployment        *deployment,
 char     *td_task_executor_run_finish   (GAsyncResult        *result,
                                          GError             **error);
 
+/* The program and arguments @task will really run (the plan's command, plus what this computer
+ * needs, such as `--memory` for `minikube start`), or NULL for tasks that run no program. */
+char    **td_task_executor_build_argv   (TdTask              *task,
+                                         GError             **error);
+
 /* Sets top-level `key: value` lines of a YAML file (Chart.yaml), leaving the rest as it was. */
 char     *td_yaml_text_set_top_level    (const char          *text,
                                          const TdYamlNode    *values);
