@@ -348,10 +348,12 @@ test_audit_entries_gate (void)
   g_assert_cmpstr (td_check_result_get_message (audit_result), ==,
                    "Entries missing: [GORDON] 1 of 2, [KUBECTL-AI] 0 of 5, [HELM] 0 of 1, [KAGENT] 0 of 2");
 
-  /* The built-in analyser's KUBECTL entries stand in for KAGENT. */
-  g_assert_true (td_audit_log_append (log, "GORDON", "p", "r", NULL));
-  for (guint i = 0; i < 5; i++)
+  /* The built-in analyser's KUBECTL entries stand in for KAGENT, and bundled references for the
+   * agents that did not run. */
+  g_assert_true (td_audit_log_append (log, "BUNDLED-GORDON", "p", "r", NULL));
+  for (guint i = 0; i < 4; i++)
     g_assert_true (td_audit_log_append (log, "KUBECTL-AI", "p", "r", NULL));
+  g_assert_true (td_audit_log_append (log, "BUNDLED-KUBECTL-AI", "p", "r", NULL));
   g_assert_true (td_audit_log_append (log, "HELM", "p", "r", NULL));
   g_assert_true (td_audit_log_append (log, "KUBECTL", "p", "r", NULL));
   g_assert_true (td_audit_log_append (log, "KAGENT", "p", "r", NULL));

@@ -572,6 +572,25 @@ test_bundled_gates_and_settings (void)
       g_assert_true (td_yaml_get_int (td_yaml_child (counts, k), &count));
       g_assert_cmpuint (count, ==, GPOINTER_TO_UINT (g_hash_table_lookup (tags, tag)));
     }
+
+  /* Stand-ins: the built-in analyser's KUBECTL for kagent, and a bundled reference (tagged
+   * BUNDLED-<TAG>, never as the agent's work) for the agent that did not run. Each stands in for a
+   * tag the check counts, and no stand-in is itself a counted tag. */
+  {
+    const TdYamlNode *stand_ins = td_yaml_mapping_get (find_check (plan, "polish", "audit-entries"), "stand_ins");
+    static const char * const expected[][2] = {
+      { "KUBECTL", "KAGENT" }, { "BUNDLED-GORDON", "GORDON" }, { "BUNDLED-KUBECTL-AI", "KUBECTL-AI" },
+    };
+
+    g_assert_nonnull (stand_ins);
+    g_assert_cmpuint (td_yaml_n_children (stand_ins), ==, G_N_ELEMENTS (expected));
+    for (guint k = 0; k < G_N_ELEMENTS (expected); k++)
+      {
+        g_assert_cmpstr (td_yaml_mapping_get_string (stand_ins, expected[k][0]), ==, expected[k][1]);
+        g_assert_nonnull (td_yaml_mapping_get (counts, expected[k][1]));
+        g_assert_null (td_yaml_mapping_get (counts, expected[k][0]));
+      }
+  }
 }
 
 static void

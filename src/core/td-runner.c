@@ -236,6 +236,31 @@ td_runner_build_argv (TdRunner           *self,
   return g_strv_builder_end (builder);
 }
 
+char **
+td_runner_build_environ (TdRunner           *self,
+                         const char * const *env_overlay)
+{
+  GStrv env;
+
+  g_return_val_if_fail (TD_IS_RUNNER (self), NULL);
+
+  env = base_environ (self);
+  if (td_runner_get_sandboxed (self))
+    return env;
+  /* The overlay goes into this child's environment only, never into ours. */
+  for (guint i = 0; env_overlay != NULL && env_overlay[i] != NULL; i++)
+    {
+      const char *eq = strchr (env_overlay[i], '=');
+      g_autofree char *key = NULL;
+
+      if (eq == NULL)
+        continue;
+      key = g_strndup (env_overlay[i], eq - env_overlay[i]);
+      env = g_environ_setenv (env, key, eq + 1, TRUE);
+    }
+  return env;
+}
+
 /* "minikube start", "docker build", "kubectl-ai": short enough for a message. */
 static char *
 make_display_name (const char * const *argv)
@@ -293,18 +318,7 @@ td_runner_spawn (TdRunner           *self,
   exec_argv = td_runner_build_argv (self, argv, cwd, env_overlay);
   display_name = make_display_name (argv);
 
-  env = base_environ (self);
-  if (!sandboxed)
-    {
-      /* The overlay goes into this child's environment only, never into ours. */
-      for (guint i = 0; env_overlay != NULL && env_overlay[i] != NULL; i++)
-        {
-          const char *eq = strchr (env_overlay[i], '=');
-          g_autofree char *key = g_strndup (env_overlay[i], eq - env_overlay[i]);
-
-          env = g_environ_setenv (env, key, eq + 1, TRUE);
-        }
-    }
+  env = td_runner_build_environ (self, env_overlay);
 
   /* Checked up front so the message names the program, not a spawn internals error. */
   program_path = find_in_path (exec_argv[0], g_environ_getenv (env, "PATH"));

@@ -33,6 +33,11 @@ char      **td_runner_build_argv            (TdRunner            *self,
                                              const char * const  *argv,
                                              const char          *cwd,
                                              const char * const  *env_overlay);
+/* The environment a child started with @env_overlay gets (ours or td_runner_set_environ's, plus
+ * the overlay; inside Flatpak the overlay travels as --env= options instead). For callers that
+ * start programs themselves, such as a terminal widget. */
+char      **td_runner_build_environ         (TdRunner            *self,
+                                             const char * const  *env_overlay);
 
 /* Starts @argv. @env_overlay is NULL or a NULL-terminated list of "KEY=VALUE" added to this
  * program's environment only. @timeout_ms 0 means no limit. Lines arrive through the
