@@ -63,6 +63,12 @@ struct _TdImagePage
   GtkLabel             *purpose_label;
   GtkSourceView        *prompt_view;
   GtkButton            *gordon_button;
+  GtkWidget            *reset_button;
+  GtkWidget            *bundled_button;
+  GtkWidget            *stop_gordon_button;
+  GtkWidget            *retry_button;
+  GtkWidget            *accept_button;
+  GtkWidget            *check_button;
   GtkLabel             *gordon_label;
   GtkWidget            *terminal_box;
   VteTerminal          *terminal;
@@ -241,11 +247,13 @@ describe_gordon (TdImagePage *self)
     return g_strdup (_("Gordon works in a scratch copy of the project; you answer its questions in a terminal here."));
   if (status == TD_CHECK_STATUS_UNKNOWN || status == TD_CHECK_STATUS_RUNNING)
     return g_strdup (_("Gordon has not been checked yet: the Welcome page checks whether “docker ai version” works."));
-  return g_strdup_printf (_("Gordon is a Docker Desktop plugin (“docker ai”) and is not available here: %s. "
-                            "Use the bundled reference instead."),
-                          td_preflight_check_get_detail (self->gordon_check)
-                            ? td_preflight_check_get_detail (self->gordon_check)
-                            : _("it was not found"));
+  {
+    const char *detail = self->gordon_check ? td_preflight_check_get_detail (self->gordon_check) : NULL;
+
+    return g_strdup_printf (_("Gordon is a Docker Desktop plugin (“docker ai”) and is not available here: %s. "
+                              "Use the bundled reference instead."),
+                            detail ? detail : _("it was not found"));
+  }
 }
 
 static gboolean
@@ -254,10 +262,19 @@ standalone_ready (TdImagePage *self)
   return self->standalone_task == NULL || (self->next_config != NULL && self->next_config->is_standalone);
 }
 
+/* The action decides whether activating does anything; the button's sensitivity is set here too,
+ * as the action helper of a button inside a template does not follow class-action changes on
+ * GTK 4.8. */
+static void
+set_enabled (TdImagePage *self, const char *action, GtkWidget *button, gboolean enabled)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), action, enabled);
+  gtk_widget_set_sensitive (button, enabled);
+}
+
 static void
 update_actions (TdImagePage *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
   gboolean have_project = deployment (self) != NULL;
   gboolean busy = td_image_page_get_busy (self);
   gboolean pending = td_phase_get_state (phase (self)) == TD_PHASE_STATE_PENDING;
@@ -270,16 +287,16 @@ update_actions (TdImagePage *self)
   g_autofree char *accept_text = NULL;
   const char *build_hint = NULL;
 
-  gtk_widget_action_set_enabled (widget, "image.run-gordon", have_project && gordon_available (self) && !busy);
-  gtk_widget_action_set_enabled (widget, "image.stop-gordon", self->gordon_running);
-  gtk_widget_action_set_enabled (widget, "image.use-bundled", have_project && self->reference_text && !self->gordon_running);
-  gtk_widget_action_set_enabled (widget, "image.reset-prompt", !self->gordon_running);
-  gtk_widget_action_set_enabled (widget, "image.accept", can_accept);
-  gtk_widget_action_set_enabled (widget, "image.retry", self->candidate_text != NULL && !self->gordon_running);
-  gtk_widget_action_set_enabled (widget, "image.fix-standalone",
-                                 have_project && self->next_config != NULL && self->next_config->new_text != NULL);
-  gtk_widget_action_set_enabled (widget, "image.build", self->building || can_build);
-  gtk_widget_action_set_enabled (widget, "image.check-gate", have_project && !busy);
+  set_enabled (self, "image.run-gordon", GTK_WIDGET (self->gordon_button), have_project && gordon_available (self) && !busy);
+  set_enabled (self, "image.stop-gordon", self->stop_gordon_button, self->gordon_running);
+  set_enabled (self, "image.use-bundled", self->bundled_button, have_project && self->reference_text && !self->gordon_running);
+  set_enabled (self, "image.reset-prompt", self->reset_button, !self->gordon_running);
+  set_enabled (self, "image.accept", self->accept_button, can_accept);
+  set_enabled (self, "image.retry", self->retry_button, self->candidate_text != NULL && !self->gordon_running);
+  set_enabled (self, "image.fix-standalone", self->standalone_button,
+               have_project && self->next_config != NULL && self->next_config->new_text != NULL);
+  set_enabled (self, "image.build", GTK_WIDGET (self->build_button), self->building || can_build);
+  set_enabled (self, "image.check-gate", self->check_button, have_project && !busy);
 
   gtk_label_set_label (self->gordon_label, have_project ? gordon_text : _("Choose a project folder on the Welcome page first."));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->gordon_button), have_project ? gordon_text : NULL);
@@ -348,7 +365,8 @@ make_finding_row (TdArtifactSeverity severity, const char *message, const char *
       g_string_append_printf (subtitle, _("line %u"), line);
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  g_object_set_data (G_OBJECT (row), "severity", GINT_TO_POINTER (severity));
+  /* For tests and screen readers alike: the row says what kind of finding it is. */
+  g_object_set_data (G_OBJECT (row), "severity", (gpointer) (error ? "error" : "warning"));
   return row;
 }
 
@@ -757,7 +775,6 @@ start_gordon_in_terminal (TdImagePage *self)
   /* Say exactly what runs, as the log view does for every other program. */
   shown = quote_argv ((const char * const *) argv);
   banner = g_strdup_printf ("$ %s\r\n", shown);
-  vte_terminal_reset (self->terminal, TRUE, TRUE);
   vte_terminal_feed (self->terminal, banner, -1);
   vte_terminal_spawn_async (self->terminal, VTE_PTY_DEFAULT, self->scratch_dir,
                             argv, env, G_SPAWN_SEARCH_PATH_FROM_ENVP, NULL, NULL, NULL,
@@ -811,6 +828,8 @@ run_gordon_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   self->gordon_cancellable = g_cancellable_new ();
   clear_candidate (self);
   set_message (self->agent_message_label, NULL, NULL);
+  /* A fresh screen: what is shown is this run's conversation only. */
+  vte_terminal_reset (self->terminal, TRUE, TRUE);
   gtk_widget_set_visible (self->terminal_box, TRUE);
   notify_busy (self);
 
@@ -1536,6 +1555,12 @@ td_image_page_class_init (TdImagePageClass *klass)
   BIND (purpose_label);
   BIND (prompt_view);
   BIND (gordon_button);
+  BIND (reset_button);
+  BIND (bundled_button);
+  BIND (stop_gordon_button);
+  BIND (retry_button);
+  BIND (accept_button);
+  BIND (check_button);
   BIND (gordon_label);
   BIND (terminal_box);
   BIND (terminal);
