@@ -164,7 +164,9 @@ quote_argv (const char * const *argv)
 
   for (guint i = 0; argv[i] != NULL; i++)
     {
-      g_autofree char *quoted = g_shell_quote (argv[i]);
+      /* Quote only what a shell would split or expand, so the line reads as one would type it. */
+      gboolean plain = *argv[i] != '\0' && strspn (argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%") == strlen (argv[i]);
+      g_autofree char *quoted = plain ? g_strdup (argv[i]) : g_shell_quote (argv[i]);
       g_string_append_printf (line, "%s%s", i > 0 ? " " : "", quoted);
     }
   return g_string_free (g_steal_pointer (&line), FALSE);
@@ -429,6 +431,10 @@ set_candidate (TdImagePage *self, const char *text, TdImageSource source, const 
       gtk_stack_page_set_title (self->candidate_page, _("Gordon’s Dockerfile"));
     }
   gtk_label_set_label (self->source_label, heading);
+  /* A bundled candidate is the reference itself: no second tab with the same text. */
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->review_stack,
+                                                  gtk_stack_get_child_by_name (self->review_stack, "reference")),
+                              source != TD_IMAGE_SOURCE_BUNDLED);
 
   self->findings = td_artifact_check (contract, text, -1, found_as, &error);
   if (self->findings == NULL)
