@@ -32,6 +32,7 @@ struct _TdPodMonitor
   TdKubeClient *client;
   char *namespace_;
   char *label_selector;
+  gboolean watch;               /* FALSE: list once, for a one-shot status */
 
   GPtrArray *pods;              /* TdPod*, sorted by namespace then name */
   guint n_ready;
@@ -74,6 +75,7 @@ enum {
   PROP_CLIENT,
   PROP_NAMESPACE,
   PROP_LABEL_SELECTOR,
+  PROP_WATCH,
   PROP_CONNECTION_STATE,
   PROP_STATE_MESSAGE,
   PROP_RETRY_SECONDS,
@@ -289,17 +291,18 @@ events_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (g_cancellable_is_cancelled (op->cancellable))
     return;
-  set_events_pending (self, self->events_pending - 1);
-  if (list == NULL || !JSON_NODE_HOLDS_OBJECT (list))
+  if (list != NULL && JSON_NODE_HOLDS_OBJECT (list))
     {
-      /* Only the diagnosis is poorer for it; the pod table does not depend on events. */
-      g_debug ("events of %s: %s", op->key, error != NULL ? error->message : "not an object");
-      return;
+      parts = g_strsplit (op->key, "/", 2);
+      pod = td_pod_monitor_lookup (self, parts[0], parts[1]);
+      if (pod != NULL)
+        td_pod_set_events (pod, td_json_get_array (json_node_get_object (list), "items"));
     }
-  parts = g_strsplit (op->key, "/", 2);
-  pod = td_pod_monitor_lookup (self, parts[0], parts[1]);
-  if (pod != NULL)
-    td_pod_set_events (pod, td_json_get_array (json_node_get_object (list), "items"));
+  else
+    /* Only the diagnosis is poorer for it; the pod table does not depend on events. */
+    g_debug ("events of %s: %s", op->key, error != NULL ? error->message : "not an object");
+  /* Last, so that whoever waits for no pending fetch sees the diagnosis. */
+  set_events_pending (self, self->events_pending - 1);
 }
 
 /* Fetches the events of @pod when its diagnosis may quote them, at most every 10 s per pod. */
@@ -644,7 +647,8 @@ page_received (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED]);
     }
   set_state (self, TD_POD_MONITOR_CONNECTED, NULL);
-  begin_watch (self);
+  if (self->watch)
+    begin_watch (self);
 }
 
 static void
@@ -1035,6 +1039,9 @@ td_pod_monitor_get_property (GObject *object, guint prop_id, GValue *value, GPar
     case PROP_LABEL_SELECTOR:
       g_value_set_string (value, self->label_selector);
       break;
+    case PROP_WATCH:
+      g_value_set_boolean (value, self->watch);
+      break;
     case PROP_CONNECTION_STATE:
       g_value_set_enum (value, self->state);
       break;
@@ -1077,6 +1084,9 @@ td_pod_monitor_set_property (GObject *object, guint prop_id, const GValue *value
     case PROP_LABEL_SELECTOR:
       self->label_selector = g_value_dup_string (value);
       break;
+    case PROP_WATCH:
+      self->watch = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1097,6 +1107,7 @@ td_pod_monitor_class_init (TdPodMonitorClass *klass)
   properties[PROP_CLIENT] = g_param_spec_object ("client", NULL, NULL, TD_TYPE_KUBE_CLIENT, construct);
   properties[PROP_NAMESPACE] = g_param_spec_string ("namespace", NULL, NULL, NULL, construct);
   properties[PROP_LABEL_SELECTOR] = g_param_spec_string ("label-selector", NULL, NULL, NULL, construct);
+  properties[PROP_WATCH] = g_param_spec_boolean ("watch", NULL, NULL, TRUE, construct);
   properties[PROP_CONNECTION_STATE] =
     g_param_spec_enum ("connection-state", NULL, NULL, TD_TYPE_POD_MONITOR_STATE, TD_POD_MONITOR_STOPPED, read_only);
   properties[PROP_STATE_MESSAGE] = g_param_spec_string ("state-message", NULL, NULL, NULL, read_only);

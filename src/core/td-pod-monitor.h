@@ -25,7 +25,7 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (TdPodMonitor, td_pod_monitor, TD, POD_MONITOR, GObject)
 
 /* Properties: "client", "namespace" (NULL: all namespaces), "label-selector" (NULL: every pod),
- * construct-only; read-only "connection-state" (TdPodMonitorState), "state-message" (the failure,
+ * "watch" (default TRUE; FALSE lists once and stays CONNECTED without watching), construct-only; read-only "connection-state" (TdPodMonitorState), "state-message" (the failure,
  * for RECONNECTING and ERROR), "retry-seconds" (counts down while RECONNECTING), "synced" (TRUE
  * once a list has filled the store), "resource-version" (the last one seen), "n-ready" (pods that
  * are Ready), "events-pending" (event fetches under way for diagnoses).

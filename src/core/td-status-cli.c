@@ -243,6 +243,8 @@ check_progress (Run *run)
 {
   TdPodMonitorState state = td_pod_monitor_get_connection_state (run->monitor);
 
+  if (run->done)
+    return;
   if (!td_pod_monitor_get_synced (run->monitor))
     {
       /* Before the first list, any failure is the answer: the cluster cannot be reached. */
@@ -339,8 +341,12 @@ td_status_cli_run (const TdStatusOptions *options,
   if (client == NULL)
     return fail_early (err, "cannot use the kubeconfig", error);
 
-  monitor = td_pod_monitor_new (client, options->namespace_ != NULL ? options->namespace_ : credentials->namespace,
-                                selector);
+  monitor = g_object_new (TD_TYPE_POD_MONITOR,
+                          "client", client,
+                          "namespace", options->namespace_ != NULL ? options->namespace_ : credentials->namespace,
+                          "label-selector", selector,
+                          "watch", options->watch,
+                          NULL);
   run.monitor = monitor;
   g_signal_connect (monitor, "notify", G_CALLBACK (on_monitor_notify), &run);
   g_signal_connect (monitor, "pod-changed", G_CALLBACK (on_pod_changed), &run);
