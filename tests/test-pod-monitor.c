@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "td-core-enums.h"
+#include "td-k8s-json.h"
 #include "td-pod-monitor.h"
 #include "kube-double/kd-server.h"
 
@@ -573,6 +574,112 @@ test_unhealthy_events (void)
   shut_down (&monitor, &client);
 }
 
+/* ---- one event larger than a read ---- */
+
+static gboolean
+big_pod_arrived (gpointer data)
+{
+  TdPod *pod = td_pod_monitor_lookup (data, NULL, "big");
+  return pod != NULL && td_pod_get_is_ready (pod);
+}
+
+static void
+test_event_spans_reads (void)
+{
+  g_autoptr(KdScenario) scenario = kd_scenario_new_empty ();
+  g_autoptr(KdServer) server = NULL;
+  g_autoptr(TdKubeClient) client = NULL;
+  g_autoptr(TdPodMonitor) monitor = NULL;
+  g_autofree char *filler = g_strnfill (300000, 'x');   /* several 64 KiB reads */
+  g_autofree char *pending = g_strdup_printf (
+    "{\"metadata\":{\"name\":\"big\",\"namespace\":\"default\",\"annotations\":{\"filler\":\"%s\"}},"
+    "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]},\"status\":{\"phase\":\"Pending\"}}", filler);
+  g_autofree char *running = g_strdup_printf (
+    "{\"metadata\":{\"name\":\"big\",\"namespace\":\"default\",\"annotations\":{\"filler\":\"%s\"}},"
+    "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]},"
+    "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],"
+    "\"containerStatuses\":[{\"name\":\"c\",\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{}}}]}}",
+    filler);
+  KdTimelineStep *step = g_new0 (KdTimelineStep, 1);
+  TdPod *pod;
+
+  g_ptr_array_add (scenario->pods, json_from_string (pending, NULL));
+  step->type = g_strdup ("MODIFIED");
+  step->after_ms = 10;
+  step->pod = json_from_string (running, NULL);
+  g_ptr_array_add (scenario->timeline, step);
+  scenario->watch_end_ms = -1;
+  server = start_double_with (g_steal_pointer (&scenario));
+  client = client_for (server, "ca.pem");
+  monitor = td_pod_monitor_new (client, "default", NULL);
+
+  td_pod_monitor_start (monitor);
+  wait_until (big_pod_arrived, monitor);
+  pod = td_pod_monitor_lookup (monitor, NULL, "big");
+  g_assert_cmpstr (td_pod_get_status (pod), ==, "Running");
+  g_assert_cmpuint (strlen (td_json_get_string (td_json_get_object (td_json_get_object (td_pod_get_object (pod), "metadata"),
+                                                                    "annotations"), "filler")), ==, 300000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 1);
+  g_assert_cmpint (td_pod_monitor_get_connection_state (monitor), ==, TD_POD_MONITOR_CONNECTED);
+  shut_down (&monitor, &client);
+}
+
+/* ---- TdPod alone ---- */
+
+static void
+test_pod_notifies_changes_only (void)
+{
+  g_autoptr(JsonNode) first = json_from_string (
+    "{\"metadata\":{\"name\":\"p\",\"namespace\":\"default\",\"resourceVersion\":\"1\","
+    "\"creationTimestamp\":\"2025-01-01T00:00:00Z\"},"
+    "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"todo-backend:latest\"}]},"
+    "\"status\":{\"phase\":\"Pending\",\"containerStatuses\":[{\"name\":\"c\",\"ready\":false,"
+    "\"restartCount\":0,\"state\":{\"waiting\":{\"reason\":\"ErrImageNeverPull\","
+    "\"message\":\"Container image \\\"todo-backend:latest\\\" is not present with pull policy of Never\"}}}]}}", NULL);
+  g_autofree char *first_text = json_to_string (first, FALSE);
+  g_autoptr(JsonNode) same = json_from_string (first_text, NULL);   /* json_node_copy() would share it */
+  g_autoptr(JsonNode) fixed = json_from_string (
+    "{\"metadata\":{\"name\":\"p\",\"namespace\":\"default\",\"resourceVersion\":\"3\","
+    "\"creationTimestamp\":\"2025-01-01T00:00:00Z\"},"
+    "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"todo-backend:latest\"}]},"
+    "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],"
+    "\"containerStatuses\":[{\"name\":\"c\",\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{}}}]}}", NULL);
+  gint64 now = 1735689600 + 600;   /* ten minutes after creation */
+  g_autoptr(TdPod) pod = td_pod_new (json_node_get_object (first), now);
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+
+  g_assert_cmpstr (td_pod_get_status (pod), ==, "ErrImageNeverPull");
+  g_assert_cmpstr (td_pod_get_age (pod), ==, "10m");
+  g_assert_nonnull (td_pod_get_diagnosis (pod));
+  g_assert_true (g_str_has_prefix (td_pod_get_diagnosis_text (pod), "ErrImageNeverPull: "));
+  g_signal_connect (pod, "notify", G_CALLBACK (count_notify), counts);
+
+  /* The same state again (a relist): only the object itself is new. */
+  json_object_set_string_member (json_object_get_object_member (json_node_get_object (same), "metadata"),
+                                 "resourceVersion", "2");
+  td_pod_update (pod, json_node_get_object (same), now);
+  g_assert_cmpuint (notify_count (counts, "status"), ==, 0);
+  g_assert_cmpuint (notify_count (counts, "diagnosis"), ==, 0);
+  g_assert_cmpuint (notify_count (counts, "resource-version"), ==, 1);
+
+  td_pod_update (pod, json_node_get_object (fixed), now);
+  g_assert_cmpstr (td_pod_get_status (pod), ==, "Running");
+  g_assert_true (td_pod_get_is_ready (pod));
+  g_assert_null (td_pod_get_diagnosis (pod));
+  g_assert_null (td_pod_get_diagnosis_text (pod));
+  g_assert_cmpuint (notify_count (counts, "status"), ==, 1);
+  g_assert_cmpuint (notify_count (counts, "is-ready"), ==, 1);
+  g_assert_cmpuint (notify_count (counts, "diagnosis"), ==, 1);
+  g_assert_cmpuint (notify_count (counts, "diagnosis-text"), ==, 1);
+  g_assert_cmpuint (notify_count (counts, "age"), ==, 0);
+
+  /* Time passes: AGE alone changes. */
+  td_pod_refresh (pod, now + 3600);
+  g_assert_cmpstr (td_pod_get_age (pod), ==, "70m");
+  g_assert_cmpuint (notify_count (counts, "age"), ==, 1);
+  g_assert_cmpuint (notify_count (counts, "status"), ==, 1);
+}
+
 /* ---- stop ---- */
 
 static void
@@ -609,6 +716,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pod-monitor/wrong-ca", test_wrong_ca);
   g_test_add_func ("/pod-monitor/unhealthy-events", test_unhealthy_events);
   g_test_add_func ("/pod-monitor/stop-releases", test_stop_releases);
+  g_test_add_func ("/pod-monitor/event-spans-reads", test_event_spans_reads);
+  g_test_add_func ("/pod/notifies-changes-only", test_pod_notifies_changes_only);
 
   return g_test_run ();
 }
