@@ -5,6 +5,7 @@
 
 #include "td-application.h"
 #include "td-check-artifact-cli.h"
+#include "td-status-cli.h"
 #include "td-window.h"
 
 struct _TdApplication
@@ -30,6 +31,21 @@ td_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (get_or_create_window (TD_APPLICATION (app))));
 }
 
+/* --status: the pod table on stdout, without a window. */
+static int
+run_status (GVariantDict *options)
+{
+  TdStatusOptions status = { .watch = g_variant_dict_contains (options, "watch") };
+
+  g_variant_dict_lookup (options, "project", "^&ay", &status.project);
+  g_variant_dict_lookup (options, "kubeconfig", "^&ay", &status.kubeconfig);
+  g_variant_dict_lookup (options, "context", "&s", &status.context);
+  g_variant_dict_lookup (options, "namespace", "&s", &status.namespace_);
+  g_variant_dict_lookup (options, "selector", "&s", &status.selector);
+  g_variant_dict_lookup (options, "output", "&s", &status.output);
+  return td_status_cli_run (&status, stdout, stderr);
+}
+
 static int
 td_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -53,6 +69,8 @@ td_application_handle_local_options (GApplication *app, GVariantDict *options)
       g_printerr ("%s", err->str);
       return status;
     }
+  if (g_variant_dict_contains (options, "status"))
+    return run_status (options);
   return -1;
 }
 
@@ -134,6 +152,13 @@ td_application_init (TdApplication *self)
     { "check-artifact", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Check FILE against the contract of the task given with --task, print what is wrong and exit"), N_("FILE") },
     { "task", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The task (T007, T011, T016…) for --check-artifact"), N_("TNNN") },
+    { "status", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the deployment's pods and their health, then exit"), NULL },
+    { "kubeconfig", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("With --status: the kubeconfig file to use"), N_("FILE") },
+    { "context", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --status: the kubeconfig context to use"), N_("NAME") },
+    { "namespace", 'n', 0, G_OPTION_ARG_STRING, NULL, N_("With --status: the namespace of the pods"), N_("NAMESPACE") },
+    { "selector", 'l', 0, G_OPTION_ARG_STRING, NULL, N_("With --status: the pods' label selector"), N_("SELECTOR") },
+    { "watch", 'w', 0, G_OPTION_ARG_NONE, NULL, N_("With --status: print pods as they change, until interrupted"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_STRING, NULL, N_("With --status: \"json\" for JSON instead of a table"), N_("FORMAT") },
     { NULL }
   };
 

@@ -5,9 +5,6 @@
 
 G_BEGIN_DECLS
 
-/* apimachinery's HumanDuration ("45s", "5m3s", "2h10m", "3d4h", "2y"). */
-char  *kd_human_duration (GTimeSpan span);
-
 /* NAME, READY, STATUS, RESTARTS, AGE, IP, NODE, NOMINATED NODE, READINESS GATES for @pod at @now. */
 GStrv  kd_pod_table_cells (JsonObject *pod,
                            GDateTime  *now);

@@ -226,7 +226,28 @@ serve_pod_list (KdServer *server, SoupServerMessage *msg, const char *namespace_
   else if (name != NULL)
     body = json_node_init_object (json_node_alloc (), json_object_ref (pods->pdata[0]));
   else
-    body = make_list ("PodList", "v1", kd_pod_store_get_resource_version (server->pods), pods);
+    {
+      guint64 offset = 0;
+      guint64 limit = 0;
+
+      /* Paging: ?limit=N, then ?continue=TOKEN (here simply the offset of the next item). */
+      if (query != NULL && g_hash_table_lookup (query, "continue") != NULL)
+        offset = MIN (g_ascii_strtoull (g_hash_table_lookup (query, "continue"), NULL, 10), pods->len);
+      if (query != NULL && g_hash_table_lookup (query, "limit") != NULL)
+        limit = g_ascii_strtoull (g_hash_table_lookup (query, "limit"), NULL, 10);
+      g_ptr_array_remove_range (pods, 0, offset);
+      if (limit > 0 && pods->len > limit)
+        {
+          g_autofree char *token = g_strdup_printf ("%" G_GUINT64_FORMAT, offset + limit);
+
+          g_ptr_array_set_size (pods, limit);
+          body = make_list ("PodList", "v1", kd_pod_store_get_resource_version (server->pods), pods);
+          json_object_set_string_member (json_object_get_object_member (json_node_get_object (body), "metadata"),
+                                         "continue", token);
+        }
+      else
+        body = make_list ("PodList", "v1", kd_pod_store_get_resource_version (server->pods), pods);
+    }
   kd_server_respond_json (msg, 200, body);
 }
 
