@@ -8,6 +8,7 @@
 #include "td-minikube.h"
 #include "td-phase-page.h"
 #include "td-phase-runner.h"
+#include "td-pod-table.h"
 #include "td-task-executor.h"
 
 struct _TdPhasePage
@@ -18,6 +19,9 @@ struct _TdPhasePage
   GCancellable         *cancellable;
   GHashTable           *task_rows;      /* task id → AdwPreferencesRow */
   GPtrArray            *gate_rows;      /* of AdwActionRow, one per check */
+  TdPodTable           *pod_table;      /* phases that watch pods (Verify) */
+  TdPodMonitor         *monitor;
+  GCancellable         *connect_cancellable;
 
   GtkLabel             *story_label;
   GtkLabel             *title_label;
@@ -232,6 +236,88 @@ describe_check (const TdYamlNode *check)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static gboolean
+phase_watches_pods (TdPhase *phase)
+{
+  GListModel *tasks = td_phase_get_tasks (phase);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(TdTask) task = g_list_model_get_item (tasks, i);
+      if (td_task_get_kind (task) == TD_TASK_KIND_WATCH)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The live table goes between the tasks and the gate, where the user waits for the pods. */
+static void
+add_pod_table (TdPhasePage *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->tasks_group));
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Pods"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Live from the cluster's API, as kubectl get pods prints them."));
+  self->pod_table = TD_POD_TABLE (td_pod_table_new ());
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->pod_table));
+  gtk_box_insert_child_after (GTK_BOX (box), group, GTK_WIDGET (self->tasks_group));
+}
+
+static void
+stop_monitor (TdPhasePage *self)
+{
+  g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  if (self->monitor != NULL)
+    td_pod_monitor_stop (self->monitor);
+  if (self->pod_table != NULL)
+    td_pod_table_set_monitor (self->pod_table, NULL);
+  g_clear_object (&self->monitor);
+}
+
+static void
+connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *context_namespace = NULL;
+  g_autoptr(TdKubeClient) client = td_deployment_connect_finish (TD_DEPLOYMENT (source), result,
+                                                                  &context_namespace, &error);
+  TdPlan *plan = td_deployment_get_plan (TD_DEPLOYMENT (source));
+  const char *namespace_ = td_yaml_mapping_get_string (td_plan_get_settings (plan), "namespace");
+  const char *selector = td_yaml_mapping_get_string (td_plan_get_settings (plan), "pod_selector");
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->pod_table == NULL)
+    return;
+  if (client == NULL)
+    {
+      td_pod_table_show_error (self->pod_table, error->message);
+      return;
+    }
+  self->monitor = td_pod_monitor_new (client, namespace_ ? namespace_ : context_namespace, selector);
+  td_pod_table_set_monitor (self->pod_table, self->monitor);
+  td_pod_monitor_start (self->monitor);
+}
+
+static void
+start_monitor (TdPhasePage *self)
+{
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  if (self->pod_table == NULL || deployment == NULL || self->monitor != NULL || self->connect_cancellable != NULL)
+    return;
+  self->connect_cancellable = g_cancellable_new ();
+  td_deployment_connect_async (deployment, self->connect_cancellable, connected, g_object_ref (self));
+}
+
+static void
+td_phase_page_shown (TdWizardPage *page)
+{
+  start_monitor (TD_PHASE_PAGE (page));
+}
+
 static void
 populate (TdPhasePage *self, TdPhase *phase)
 {
@@ -255,6 +341,9 @@ populate (TdPhasePage *self, TdPhase *phase)
       if (g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", "minikube start"))
         adw_preferences_group_add (self->tasks_group, make_memory_hint_row ());
     }
+
+  if (phase_watches_pods (phase))
+    add_pod_table (self);
 
   escaped_checkpoint = g_markup_escape_text (td_gate_get_checkpoint (gate), -1);
   adw_preferences_group_set_description (self->gate_group, escaped_checkpoint);
@@ -431,6 +520,7 @@ on_deployment_changed (TdPhasePage *self)
   TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
 
   g_cancellable_cancel (self->cancellable);
+  stop_monitor (self);
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
@@ -483,6 +573,8 @@ td_phase_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  stop_monitor (self);
+  self->pod_table = NULL;
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
@@ -499,6 +591,7 @@ td_phase_page_class_init (TdPhasePageClass *klass)
 
   object_class->constructed = td_phase_page_constructed;
   object_class->dispose = td_phase_page_dispose;
+  TD_WIZARD_PAGE_CLASS (klass)->shown = td_phase_page_shown;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tododeploy/TodoDeploy/td-phase-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TdPhasePage, story_label);

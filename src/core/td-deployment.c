@@ -3,6 +3,7 @@
 
 #include "td-deployment.h"
 #include "td-error.h"
+#include "td-kubeconfig.h"
 
 struct _TdDeployment
 {
@@ -13,6 +14,7 @@ struct _TdDeployment
   char       *project_dir;
   TdAuditLog *audit_log;
   GStrv       docker_env;
+  char       *kubeconfig_path;   /* NULL: KUBECONFIG, else ~/.kube/config */
 };
 
 G_DEFINE_FINAL_TYPE (TdDeployment, td_deployment, G_TYPE_OBJECT)
@@ -41,6 +43,7 @@ td_deployment_finalize (GObject *object)
   g_clear_object (&self->audit_log);
   g_free (self->project_dir);
   g_strfreev (self->docker_env);
+  g_free (self->kubeconfig_path);
   G_OBJECT_CLASS (td_deployment_parent_class)->finalize (object);
 }
 
@@ -278,4 +281,64 @@ td_deployment_lookup_bundled (const char *relative, GError **error)
     g_set_error (error, TD_ERROR, TD_ERROR_NOT_FOUND,
                  "The bundled reference “%s” is missing from this build of Todo Deploy", relative);
   return bytes;
+}
+
+void
+td_deployment_set_kubeconfig_path (TdDeployment *self, const char *path)
+{
+  g_return_if_fail (TD_IS_DEPLOYMENT (self));
+  g_free (self->kubeconfig_path);
+  self->kubeconfig_path = g_strdup (path);
+}
+
+static void
+credentials_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdKubeCredentials) credentials = td_kubeconfig_resolve_finish (TD_KUBECONFIG (source), result, &error);
+  TdKubeClient *client;
+
+  if (credentials == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  client = td_kube_client_new_for_credentials (credentials, &error);
+  if (client == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (credentials->namespace && credentials->namespace[0] ? credentials->namespace : "default"), g_free);
+  g_task_return_pointer (task, client, g_object_unref);
+}
+
+void
+td_deployment_connect_async (TdDeployment *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(TdKubeconfig) kubeconfig = td_kubeconfig_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_task_set_source_tag (task, td_deployment_connect_async);
+  if (!td_kubeconfig_load (kubeconfig, self->kubeconfig_path, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  td_kubeconfig_resolve_async (kubeconfig, NULL, cancellable, credentials_resolved, g_steal_pointer (&task));
+}
+
+TdKubeClient *
+td_deployment_connect_finish (TdDeployment *self, GAsyncResult *result, char **out_namespace, GError **error)
+{
+  TdKubeClient *client;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  client = g_task_propagate_pointer (G_TASK (result), error);
+  if (client != NULL && out_namespace != NULL)
+    *out_namespace = g_strdup (g_task_get_task_data (G_TASK (result)));
+  return client;
 }

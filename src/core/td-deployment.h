@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "td-audit-log.h"
+#include "td-kube-client.h"
 #include "td-plan.h"
 #include "td-runner.h"
 
@@ -58,6 +59,20 @@ gboolean            td_deployment_capture_finish   (TdDeployment  *self,
                                                     char         **stdout_text,
                                                     char         **stderr_text,
                                                     int           *exit_status,
+                                                    GError       **error);
+
+/* The Kubernetes API of the cluster the kubeconfig's current context names (KUBECONFIG, else
+ * ~/.kube/config, or the path set below), as kubectl would find it. */
+void                td_deployment_set_kubeconfig_path (TdDeployment *self,
+                                                    const char    *path);
+void                td_deployment_connect_async    (TdDeployment  *self,
+                                                    GCancellable  *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer       user_data);
+/* Also gives the namespace of the context (never NULL: "default" when the context names none). */
+TdKubeClient       *td_deployment_connect_finish   (TdDeployment  *self,
+                                                    GAsyncResult  *result,
+                                                    char         **out_namespace,
                                                     GError       **error);
 
 /* A bundled reference file (docker/…, charts/todo-app/…), from the binary's resources. */

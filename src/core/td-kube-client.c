@@ -807,3 +807,19 @@ td_kube_client_apply_secret_finish (TdKubeClient  *self,
     *out_created = stored != NULL && ((ApplySecret *) g_task_get_task_data (G_TASK (result)))->created;
   return stored;
 }
+
+TdKubeClient *
+td_kube_client_new_for_credentials (TdKubeCredentials *credentials, GError **error)
+{
+  g_autoptr(TdKubeConnection) connection = NULL;
+
+  g_return_val_if_fail (credentials != NULL, NULL);
+  connection = td_kube_connection_new (credentials->server);
+  connection->certificate_authority_pem = g_strdup (credentials->ca_pem);
+  connection->client_certificate_pem = g_strdup (credentials->client_certificate_pem);
+  connection->client_key_pem = g_strdup (credentials->client_key_pem);
+  connection->token = g_strdup (credentials->token);
+  connection->tls_server_name = g_strdup (credentials->tls_server_name);
+  connection->insecure_skip_tls_verify = credentials->insecure_skip_tls_verify;
+  return td_kube_client_new (connection, error);
+}

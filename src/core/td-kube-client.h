@@ -5,6 +5,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "td-kube-credentials.h"
+
 G_BEGIN_DECLS
 
 #define TD_KUBE_ERROR (td_kube_error_quark ())
@@ -59,6 +61,9 @@ G_DECLARE_FINAL_TYPE (TdKubeClient, td_kube_client, TD, KUBE_CLIENT, GObject)
 /* Fails (TD_ERROR_INVALID) on a server that is not an http(s) URL, a certificate or key that does
  * not parse, a client certificate without its key, or a CA together with insecure-skip-tls-verify. */
 TdKubeClient *td_kube_client_new                       (const TdKubeConnection *connection,
+                                                        GError                **error);
+/* A client for what a kubeconfig context resolved to (server, CA, client certificate, token). */
+TdKubeClient *td_kube_client_new_for_credentials       (TdKubeCredentials      *credentials,
                                                         GError                **error);
 const char   *td_kube_client_get_server                (TdKubeClient *self);
 /* TRUE when the server's certificate is not checked at all: the UI should warn. */

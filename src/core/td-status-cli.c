@@ -151,20 +151,6 @@ typedef struct {
   int exit_code;
 } Run;
 
-static TdKubeClient *
-client_for_credentials (TdKubeCredentials *credentials, GError **error)
-{
-  g_autoptr(TdKubeConnection) connection = td_kube_connection_new (credentials->server);
-
-  connection->certificate_authority_pem = g_strdup (credentials->ca_pem);
-  connection->client_certificate_pem = g_strdup (credentials->client_certificate_pem);
-  connection->client_key_pem = g_strdup (credentials->client_key_pem);
-  connection->token = g_strdup (credentials->token);
-  connection->tls_server_name = g_strdup (credentials->tls_server_name);
-  connection->insecure_skip_tls_verify = credentials->insecure_skip_tls_verify;
-  return td_kube_client_new (connection, error);
-}
-
 static char *
 plan_selector (GError **error)
 {
@@ -337,7 +323,7 @@ td_status_cli_run (const TdStatusOptions *options,
   credentials = td_kubeconfig_resolve (kubeconfig, options->context, NULL, &error);
   if (credentials == NULL)
     return fail_early (err, "cannot use the kubeconfig", error);
-  client = client_for_credentials (credentials, &error);
+  client = td_kube_client_new_for_credentials (credentials, &error);
   if (client == NULL)
     return fail_early (err, "cannot use the kubeconfig", error);
 

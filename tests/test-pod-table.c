@@ -1,0 +1,187 @@
+/* test-pod-table.c: the Verify page's live pod table against the Kubernetes API double */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "kube-double/kd-server.h"
+#include "td-phase-page.h"
+#include "td-plan.h"
+#include "td-pod-table.h"
+
+#define GUARD_SECONDS 20
+
+static gboolean
+guard_fired (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition condition, gpointer data)
+{
+  gboolean expired = FALSE;
+  guint guard = g_timeout_add_seconds (GUARD_SECONDS, guard_fired, &expired);
+
+  while (!condition (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (guard);
+}
+
+static KdServer *
+start_double (const char *scenario_path)
+{
+  g_autoptr(GError) error = NULL;
+  KdScenario *scenario = kd_scenario_load (scenario_path, &error);
+  KdServer *server;
+
+  g_assert_no_error (error);
+  server = kd_server_new (scenario, NULL, &error);
+  g_assert_no_error (error);
+  return server;
+}
+
+static TdPodTable *
+find_pod_table (GtkWidget *widget)
+{
+  if (TD_IS_POD_TABLE (widget))
+    return TD_POD_TABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      TdPodTable *found = find_pod_table (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+table_has_rows (gpointer data)
+{
+  g_auto(GStrv) rows = td_pod_table_dup_rows (data);
+  return g_strv_length (rows) == 3;
+}
+
+static void
+test_verify_page_shows_live_pods (void)
+{
+  g_autofree char *scenario = g_test_build_filename (G_TEST_DIST, "kube-double", "scenarios", "status-unhealthy.json", NULL);
+  g_autoptr(KdServer) server = start_double (scenario);
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  g_autoptr(TdRunner) runner = td_runner_new ();
+  g_autofree char *project = g_dir_make_tmp ("td-pod-table-XXXXXX", NULL);
+  g_autoptr(TdDeployment) deployment = td_deployment_new (plan, runner, project);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = td_phase_page_new (td_plan_lookup_phase (plan, "verify"));
+  TdPodTable *table = find_pod_table (page);
+  g_auto(GStrv) rows = NULL;
+  gboolean found_diagnosis = FALSE;
+
+  g_assert_nonnull (table);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  td_deployment_set_kubeconfig_path (deployment, kd_server_get_kubeconfig_path (server));
+  td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), deployment);
+  td_wizard_page_shown (TD_WIZARD_PAGE (page));
+
+  wait_until (table_has_rows, table);
+  rows = td_pod_table_dup_rows (table);
+  for (guint i = 0; rows[i] != NULL; i++)
+    if (g_str_has_prefix (rows[i], "todo-backend-7f9c6d5b8-k2m4n 0/1 ImagePullBackOff 0 25m "))
+      found_diagnosis = strstr (rows[i], "Minikube") != NULL;
+  g_assert_true (found_diagnosis);
+  g_assert_true (g_str_has_prefix (td_pod_table_get_state_text (table), "Connected"));
+
+  /* A new project (or none) stops watching the old cluster. */
+  td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), NULL);
+  g_assert_null (td_pod_table_get_monitor (table));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (project);
+}
+
+static gboolean
+table_shows_restarts (gpointer data)
+{
+  g_auto(GStrv) rows = td_pod_table_dup_rows (data);
+  return rows[0] != NULL && g_str_has_prefix (rows[0], "busy-pod 1/1 Running 40 ");
+}
+
+static gboolean
+monitor_has_pod (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 1;
+}
+
+/* Forty changes ten milliseconds apart are drawn in batches, at most one per 100 ms. */
+static void
+test_redraws_are_coalesced (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("td-pod-table-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "busy.json", NULL);
+  g_autoptr(GString) json = g_string_new ("{\"namespace\":\"default\",\"resourceVersion\":100,\"pods\":[");
+  g_autoptr(KdServer) server = NULL;
+  g_autoptr(TdKubeClient) client = NULL;
+  g_autoptr(TdKubeConnection) connection = NULL;
+  g_autoptr(TdPodMonitor) monitor = NULL;
+  g_autoptr(GError) error = NULL;
+  TdPodTable *table = TD_POD_TABLE (g_object_ref_sink (td_pod_table_new ()));
+  const char *pod = "{\"metadata\":{\"name\":\"busy-pod\",\"labels\":{\"app\":\"busy\"}},"
+                    "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]},"
+                    "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],"
+                    "\"containerStatuses\":[{\"name\":\"c\",\"ready\":true,\"started\":true,\"restartCount\":%u,"
+                    "\"state\":{\"running\":{\"startedAt\":\"2025-01-01T00:00:00Z\"}}}]}}";
+  guint redraws_before;
+  gint64 started;
+  double elapsed_ms;
+
+  g_string_append_printf (json, pod, 0);
+  g_string_append (json, "],\"timeline\":[");
+  for (guint i = 1; i <= 40; i++)
+    {
+      g_string_append_printf (json, "%s{\"afterMs\":%u,\"type\":\"MODIFIED\",\"pod\":", i > 1 ? "," : "", i * 10);
+      g_string_append_printf (json, pod, i);
+      g_string_append (json, "}");
+    }
+  g_string_append (json, "],\"watchEndMs\":-1}");
+  g_assert_true (g_file_set_contents (path, json->str, -1, NULL));
+
+  server = start_double (path);
+  connection = td_kube_connection_new (kd_server_get_url (server));
+  connection->certificate_authority_pem = kd_server_read_file (server, "ca.pem");
+  connection->client_certificate_pem = kd_server_read_file (server, "client.pem");
+  connection->client_key_pem = kd_server_read_file (server, "client.key");
+  client = td_kube_client_new (connection, &error);
+  g_assert_no_error (error);
+  monitor = td_pod_monitor_new (client, "default", "app=busy");
+  td_pod_table_set_monitor (table, monitor);
+  td_pod_monitor_start (monitor);
+  wait_until (monitor_has_pod, monitor);
+
+  redraws_before = td_pod_table_get_n_redraws (table);
+  started = g_get_monotonic_time ();
+  wait_until (table_shows_restarts, table);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000.0;
+  /* Each batch is at least 100 ms after the one before, so in the time the forty changes took
+   * there can be no more than elapsed/100 batches, plus the one that may start it. */
+  g_assert_cmpuint (td_pod_table_get_n_redraws (table) - redraws_before, <=, (guint) (elapsed_ms / 100.0) + 2);
+  g_assert_cmpuint (td_pod_table_get_n_redraws (table) - redraws_before, <, 40);
+
+  td_pod_monitor_stop (monitor);
+  td_pod_table_set_monitor (table, NULL);
+  g_object_unref (table);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/pod-table/verify-page-live-pods", test_verify_page_shows_live_pods);
+  g_test_add_func ("/pod-table/redraws-coalesced", test_redraws_are_coalesced);
+  return g_test_run ();
+}
