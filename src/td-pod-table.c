@@ -38,6 +38,7 @@ struct _TdPodTable
   guint           n_redraws;
 
   GtkColumnView  *column_view;
+  GtkWidget      *scroller;
   GtkLabel       *state_label;
   GtkStack       *stack;
   AdwStatusPage  *empty_page;
@@ -129,8 +130,7 @@ flush (TdPodTable *self)
         g_ptr_array_add (pods, g_list_model_get_item (G_LIST_MODEL (self->monitor), i));
       g_list_store_splice (self->shown, 0, g_list_model_get_n_items (G_LIST_MODEL (self->shown)),
                            pods->pdata, pods->len);
-      gtk_stack_set_visible_child (self->stack, n > 0 ? GTK_WIDGET (self->column_view)
-                                                      : GTK_WIDGET (self->empty_page));
+      gtk_stack_set_visible_child (self->stack, n > 0 ? self->scroller : GTK_WIDGET (self->empty_page));
       self->rows_dirty = FALSE;
     }
   if (g_hash_table_size (self->dirty_pods) > 0)
@@ -220,7 +220,8 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer colum
   if (GPOINTER_TO_INT (column) == COLUMN_DIAGNOSIS)
     {
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
     }
   else
@@ -387,7 +388,15 @@ td_pod_table_init (TdPodTable *self)
 
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_stack_add_child (self->stack, GTK_WIDGET (self->empty_page));
-  gtk_stack_add_child (self->stack, GTK_WIDGET (self->column_view));
+  /* A column view only scrolls inside a scrolled window; this one grows with its rows up to a
+   * point, so four pods show without scrolling. */
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->column_view));
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->scroller), 320);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller), 520);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+  gtk_stack_add_child (self->stack, self->scroller);
   gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->stack));
 
   self->state_label = GTK_LABEL (gtk_label_new (NULL));
