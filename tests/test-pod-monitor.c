@@ -4,9 +4,9 @@
 #include "td-core-enums.h"
 #include "td-k8s-json.h"
 #include "td-pod-monitor.h"
+#include "double-test-util.h"
 #include "kube-double/kd-server.h"
 
-#define GUARD_SECONDS 20   /* a hang fails the test instead of blocking the suite */
 
 /* ---- helpers ---- */
 
@@ -29,42 +29,6 @@ load_scenario (const char *name)
 
   g_assert_no_error (error);
   return scenario;
-}
-
-static TdKubeClient *
-client_for (KdServer *server, const char *ca_file)
-{
-  g_autoptr(TdKubeConnection) connection = td_kube_connection_new (kd_server_get_url (server));
-  g_autoptr(GError) error = NULL;
-  TdKubeClient *client;
-
-  connection->certificate_authority_pem = kd_server_read_file (server, ca_file);
-  connection->client_certificate_pem = kd_server_read_file (server, "client.pem");
-  connection->client_key_pem = kd_server_read_file (server, "client.key");
-  client = td_kube_client_new (connection, &error);
-  g_assert_no_error (error);
-  return client;
-}
-
-static gboolean
-guard_fired (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition condition, gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint guard = g_timeout_add_seconds (GUARD_SECONDS, guard_fired, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
 }
 
 static GPtrArray *requests_matching (KdServer *server, const char *needle);
@@ -208,7 +172,7 @@ static void
 test_list_watch_in_place (void)
 {
   g_autoptr(KdServer) server = start_double_with (load_scenario ("todo-rollout.json"));
-  g_autoptr(TdKubeClient) client = client_for (server, "ca.pem");
+  g_autoptr(TdKubeClient) client = double_test_client (server, "ca.pem");
   g_autoptr(TdPodMonitor) monitor = td_pod_monitor_new (client, "default", NULL);
   g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
   g_autoptr(GPtrArray) watches = NULL;
@@ -223,7 +187,7 @@ test_list_watch_in_place (void)
   g_assert_cmpint (td_pod_monitor_get_connection_state (monitor), ==, TD_POD_MONITOR_STOPPED);
   td_pod_monitor_start (monitor);
   g_assert_cmpint (td_pod_monitor_get_connection_state (monitor), ==, TD_POD_MONITOR_CONNECTING);
-  wait_until (is_synced, monitor);
+  double_test_wait_until (is_synced, monitor);
 
   g_assert_cmpint (td_pod_monitor_get_connection_state (monitor), ==, TD_POD_MONITOR_CONNECTED);
   names = model_names (G_LIST_MODEL (monitor));
@@ -236,7 +200,7 @@ test_list_watch_in_place (void)
   g_assert_cmpstr (td_pod_get_status (frontend), ==, "ContainerCreating");
   g_signal_connect (frontend, "notify", G_CALLBACK (count_notify), counts);
 
-  wait_until (rollout_done, monitor);
+  double_test_wait_until (rollout_done, monitor);
 
   /* The same object, updated in place: its columns notified, its name did not. */
   g_assert_true (td_pod_monitor_lookup (monitor, NULL, "todo-frontend-5b7c9d8f4-q7w3e") == frontend);
@@ -287,14 +251,14 @@ static void
 test_bookmark_advances_rv (void)
 {
   g_autoptr(KdServer) server = start_double_with (load_scenario ("todo-rollout.json"));
-  g_autoptr(TdKubeClient) client = client_for (server, "ca.pem");
+  g_autoptr(TdKubeClient) client = double_test_client (server, "ca.pem");
   /* Only the backend: the other pods' changes never reach this watch, the bookmarks do. */
   g_autoptr(TdPodMonitor) monitor = td_pod_monitor_new (client, "default", "app=todo-backend");
   g_autoptr(GPtrArray) watches = NULL;
   TdPod *backend;
 
   td_pod_monitor_start (monitor);
-  wait_until (has_two_watches, server);
+  double_test_wait_until (has_two_watches, server);
 
   watches = requests_matching (server, "watch=true");
   g_assert_nonnull (strstr (watches->pdata[0], "resourceVersion=5002&"));
@@ -350,7 +314,7 @@ static void
 test_faults_recover (void)
 {
   g_autoptr(KdServer) server = start_double_with (load_scenario ("monitor-faults.json"));
-  g_autoptr(TdKubeClient) client = client_for (server, "ca.pem");
+  g_autoptr(TdKubeClient) client = double_test_client (server, "ca.pem");
   g_autoptr(TdPodMonitor) monitor = td_pod_monitor_new (client, "default", "app in (todo-backend,todo-frontend)");
   g_autoptr(GString) states = g_string_new (NULL);
   g_autoptr(GPtrArray) first_pods = g_ptr_array_new_with_free_func (g_object_unref);
@@ -362,7 +326,7 @@ test_faults_recover (void)
   g_signal_connect (monitor, "notify::connection-state", G_CALLBACK (on_state), states);
   g_signal_connect (monitor, "notify::synced", G_CALLBACK (on_synced_remember), first_pods);
   td_pod_monitor_start (monitor);
-  wait_until (faults_recovered, &run);
+  double_test_wait_until (faults_recovered, &run);
 
   /* The final set: no pod lost, none twice, each at its last state. */
   mirror_assert_equal (mirror, G_LIST_MODEL (monitor));
@@ -435,13 +399,13 @@ test_backoff_doubles (void)
   ((KdFault *) scenario->faults->pdata[0])->kind = KD_FAULT_HTTP_500;
   g_array_append_val (((KdFault *) scenario->faults->pdata[0])->requests, (guint) { 2 });
   server = start_double_with (g_steal_pointer (&scenario));
-  client = client_for (server, "ca.pem");
+  client = double_test_client (server, "ca.pem");
   monitor = td_pod_monitor_new (client, "default", NULL);
 
   g_signal_connect (monitor, "notify::connection-state", G_CALLBACK (on_state), states);
   g_signal_connect (monitor, "notify::retry-seconds", G_CALLBACK (on_retry_seconds), delays);
   td_pod_monitor_start (monitor);
-  wait_until (is_connected, monitor);
+  double_test_wait_until (is_connected, monitor);
 
   /* 800 ms, then 1600 ms, shown as whole seconds rounded up. */
   g_assert_cmpstr (states->str, ==, "connecting reconnecting(1s) connected");
@@ -451,7 +415,7 @@ test_backoff_doubles (void)
   g_assert_cmpuint (lists->len, ==, 3);
   /* A 500 is not a 410: the retries list from "0" again. */
   g_assert_true (g_str_has_suffix (lists->pdata[2], "resourceVersion=0"));
-  wait_until (has_watch, server);
+  double_test_wait_until (has_watch, server);
   shut_down (&monitor, &client);
 }
 
@@ -475,13 +439,13 @@ test_paged_list (void)
     }
   scenario->watch_end_ms = -1;
   server = start_double_with (g_steal_pointer (&scenario));
-  client = client_for (server, "ca.pem");
+  client = double_test_client (server, "ca.pem");
   monitor = td_pod_monitor_new (client, "default", NULL);
   td_pod_monitor_start (monitor);
-  wait_until (is_synced, monitor);
+  double_test_wait_until (is_synced, monitor);
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 1201);
-  wait_until (has_watch, server);
+  double_test_wait_until (has_watch, server);
   lists = pod_lists (server);
   g_assert_cmpuint (lists->len, ==, 3);
   g_assert_nonnull (strstr (lists->pdata[1], "limit=500&continue=500"));
@@ -501,12 +465,12 @@ static void
 test_wrong_ca (void)
 {
   g_autoptr(KdServer) server = start_double_with (load_scenario ("todo-rollout.json"));
-  g_autoptr(TdKubeClient) client = client_for (server, "other-ca.pem");
+  g_autoptr(TdKubeClient) client = double_test_client (server, "other-ca.pem");
   g_autoptr(TdPodMonitor) monitor = td_pod_monitor_new (client, "default", NULL);
   const char *message;
 
   td_pod_monitor_start (monitor);
-  wait_until (is_error, monitor);
+  double_test_wait_until (is_error, monitor);
   message = td_pod_monitor_get_state_message (monitor);
   g_test_message ("%s", message);
   g_assert_nonnull (message);
@@ -552,11 +516,11 @@ test_unhealthy_events (void)
     "\"message\":\"Readiness probe failed: Get \\\"http://10.244.0.13:3000/\\\": connect: connection refused\"}", NULL));
   scenario->watch_end_ms = -1;
   server = start_double_with (g_steal_pointer (&scenario));
-  client = client_for (server, "ca.pem");
+  client = double_test_client (server, "ca.pem");
   monitor = td_pod_monitor_new (client, "default", NULL);
 
   td_pod_monitor_start (monitor);
-  wait_until (diagnosed, monitor);
+  double_test_wait_until (diagnosed, monitor);
   pod = td_pod_monitor_lookup (monitor, NULL, "todo-frontend-1");
   g_assert_cmpstr (td_pod_get_diagnosis (pod)->reason, ==, "Unhealthy");
   g_assert_true (g_str_has_prefix (td_pod_get_diagnosis (pod)->message, "Readiness probe failed"));
@@ -570,7 +534,7 @@ test_unhealthy_events (void)
   g_assert_cmpuint (event_requests->len, ==, 1);
   g_assert_cmpstr (event_requests->pdata[0], ==,
                    "GET /api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dtodo-frontend-1");
-  wait_until (has_watch, server);
+  double_test_wait_until (has_watch, server);
   shut_down (&monitor, &client);
 }
 
@@ -610,11 +574,11 @@ test_event_spans_reads (void)
   g_ptr_array_add (scenario->timeline, step);
   scenario->watch_end_ms = -1;
   server = start_double_with (g_steal_pointer (&scenario));
-  client = client_for (server, "ca.pem");
+  client = double_test_client (server, "ca.pem");
   monitor = td_pod_monitor_new (client, "default", NULL);
 
   td_pod_monitor_start (monitor);
-  wait_until (big_pod_arrived, monitor);
+  double_test_wait_until (big_pod_arrived, monitor);
   pod = td_pod_monitor_lookup (monitor, NULL, "big");
   g_assert_cmpstr (td_pod_get_status (pod), ==, "Running");
   g_assert_cmpuint (strlen (td_json_get_string (td_json_get_object (td_json_get_object (td_pod_get_object (pod), "metadata"),
@@ -686,7 +650,7 @@ static void
 test_stop_releases (void)
 {
   g_autoptr(KdServer) server = start_double_with (load_scenario ("monitor-faults.json"));
-  g_autoptr(TdKubeClient) client = client_for (server, "ca.pem");
+  g_autoptr(TdKubeClient) client = double_test_client (server, "ca.pem");
   TdPodMonitor *monitor = td_pod_monitor_new (client, "default", NULL);
 
   /* Stopped in the middle of the backoff after the 500: nothing runs afterwards, and the last

@@ -3,33 +3,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "double-test-util.h"
 #include "kube-double/kd-server.h"
 #include "td-phase-page.h"
 #include "td-plan.h"
 #include "td-pod-table.h"
-
-#define GUARD_SECONDS 20
-
-static gboolean
-guard_fired (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition condition, gpointer data)
-{
-  gboolean expired = FALSE;
-  guint guard = g_timeout_add_seconds (GUARD_SECONDS, guard_fired, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (expired);
-  g_source_remove (guard);
-}
 
 static KdServer *
 start_double (const char *scenario_path)
@@ -87,7 +65,7 @@ test_verify_page_shows_live_pods (void)
   td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), deployment);
   td_wizard_page_shown (TD_WIZARD_PAGE (page));
 
-  wait_until (table_has_rows, table);
+  double_test_wait_until (table_has_rows, table);
   rows = td_pod_table_dup_rows (table);
   for (guint i = 0; rows[i] != NULL; i++)
     if (g_str_has_prefix (rows[i], "todo-backend-7f9c6d5b8-k2m4n 0/1 ImagePullBackOff 0 25m "))
@@ -124,9 +102,7 @@ test_redraws_are_coalesced (void)
   g_autoptr(GString) json = g_string_new ("{\"namespace\":\"default\",\"resourceVersion\":100,\"pods\":[");
   g_autoptr(KdServer) server = NULL;
   g_autoptr(TdKubeClient) client = NULL;
-  g_autoptr(TdKubeConnection) connection = NULL;
   g_autoptr(TdPodMonitor) monitor = NULL;
-  g_autoptr(GError) error = NULL;
   TdPodTable *table = TD_POD_TABLE (g_object_ref_sink (td_pod_table_new ()));
   const char *pod = "{\"metadata\":{\"name\":\"busy-pod\",\"labels\":{\"app\":\"busy\"}},"
                     "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]},"
@@ -149,20 +125,15 @@ test_redraws_are_coalesced (void)
   g_assert_true (g_file_set_contents (path, json->str, -1, NULL));
 
   server = start_double (path);
-  connection = td_kube_connection_new (kd_server_get_url (server));
-  connection->certificate_authority_pem = kd_server_read_file (server, "ca.pem");
-  connection->client_certificate_pem = kd_server_read_file (server, "client.pem");
-  connection->client_key_pem = kd_server_read_file (server, "client.key");
-  client = td_kube_client_new (connection, &error);
-  g_assert_no_error (error);
+  client = double_test_client (server, "ca.pem");
   monitor = td_pod_monitor_new (client, "default", "app=busy");
   td_pod_table_set_monitor (table, monitor);
   td_pod_monitor_start (monitor);
-  wait_until (monitor_has_pod, monitor);
+  double_test_wait_until (monitor_has_pod, monitor);
 
   redraws_before = td_pod_table_get_n_redraws (table);
   started = g_get_monotonic_time ();
-  wait_until (table_shows_restarts, table);
+  double_test_wait_until (table_shows_restarts, table);
   elapsed_ms = (g_get_monotonic_time () - started) / 1000.0;
   /* Each batch is at least 100 ms after the one before, so in the time the forty changes took
    * there can be no more than elapsed/100 batches, plus the one that may start it. */
