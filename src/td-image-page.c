@@ -976,7 +976,7 @@ gate_row_set (GtkWidget *row, TdCheckStatus status, const char *text)
   switch (status)
     {
     case TD_CHECK_STATUS_UNKNOWN:
-      gtk_image_set_from_icon_name (icon, "object-select-symbolic");
+      gtk_image_set_from_icon_name (icon, "radio-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (icon), "dim-label");
       words = _("not checked yet");
       break;

@@ -44,7 +44,7 @@ task_kind_icon_name (TdTaskKind kind)
     case TD_TASK_KIND_AGENT:   return "avatar-default-symbolic";
     case TD_TASK_KIND_API:     return "network-server-symbolic";
     case TD_TASK_KIND_WATCH:   return "view-reveal-symbolic";
-    case TD_TASK_KIND_CHECK:   return "object-select-symbolic";
+    case TD_TASK_KIND_CHECK:   return "system-search-symbolic";
     case TD_TASK_KIND_MANUAL:  return "document-edit-symbolic";
     default:                   return "emblem-system-symbolic";
     }
@@ -350,7 +350,7 @@ populate (TdPhasePage *self, TdPhase *phase)
   for (guint i = 0; i < td_gate_get_n_checks (gate); i++)
     {
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *status = make_status_stack ("object-select-symbolic", _("check"));
+      GtkWidget *status = make_status_stack ("radio-symbolic", _("not checked yet"));
       g_autofree char *detail = describe_check (td_gate_get_check (gate, i));
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
