@@ -125,7 +125,9 @@ roll_out (KdRollouts *rollouts, const char *outcome, const char *release, const 
   for (guint i = 0; i < doomed->len; i++)
     apply (server, "DELETED", doomed->pdata[i]);
 
-  settle (rollouts);   /* a rollout still settling is overtaken by this one */
+  /* A rollout still settling is overtaken by this one. */
+  g_clear_handle_id (&rollouts->settle_id, g_source_remove);
+  settle (rollouts);
   for (guint component = 0; component < G_N_ELEMENTS (components); component++)
     for (guint replica = 1; replica <= 2; replica++)
       {
