@@ -321,6 +321,20 @@ test_deploy_end_to_end (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (td_values_has_shape (values, defaults, NULL));
   g_assert_cmpstr (td_yaml_scalar (td_values_lookup (values, "frontend.nodePort")), ==, "30080");
+  {
+    /* The same values as the bundled chart's, which the real helm lints and renders. */
+    g_autoptr(GBytes) bundled = td_deployment_lookup_bundled ("charts/todo-app/values.yaml", &error);
+    g_autoptr(TdYamlNode) bundled_tree = NULL;
+    g_autofree char *bundled_text = NULL;
+    g_autofree char *written_text = NULL;
+
+    g_assert_no_error (error);
+    bundled_tree = td_yaml_parse (g_bytes_get_data (bundled, NULL), g_bytes_get_size (bundled), "bundled", &error);
+    g_assert_no_error (error);
+    bundled_text = td_values_to_text (bundled_tree, NULL);
+    written_text = td_values_to_text (values, NULL);
+    g_assert_cmpstr (written_text, ==, bundled_text);
+  }
 
   /* T024: created with a POST, holding exactly the plan's keys. */
   g_assert_nonnull (strstr (finished_line (fixture, "T024"), "Created the Secret todo-backend-secret"));
