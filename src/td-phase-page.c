@@ -5,10 +5,13 @@
 #include <glib/gi18n.h>
 
 #include "td-check-result.h"
+#include "td-error.h"
+#include "td-helm-lock.h"
 #include "td-minikube.h"
 #include "td-phase-page.h"
 #include "td-phase-runner.h"
 #include "td-pod-table.h"
+#include "td-secret-task.h"
 #include "td-task-executor.h"
 
 struct _TdPhasePage
@@ -22,6 +25,12 @@ struct _TdPhasePage
   TdPodTable           *pod_table;      /* phases that watch pods (Verify) */
   TdPodMonitor         *monitor;
   GCancellable         *connect_cancellable;
+  TdTask               *secret_task;    /* phases that create the Secret (Helm Deploy) */
+  AdwPreferencesGroup  *secret_group;   /* a password row per key .env lacks; hidden when none */
+  GPtrArray            *secret_rows;    /* of AdwPasswordEntryRow */
+  TdTask               *helm_task;      /* phases that run `helm upgrade --install` */
+  AdwActionRow         *lock_row;       /* a pending-* release: what happened, and the fix */
+  TdHelmRelease        *locked_release;
 
   GtkLabel             *story_label;
   GtkLabel             *title_label;
@@ -318,6 +327,171 @@ td_phase_page_shown (TdWizardPage *page)
   start_monitor (TD_PHASE_PAGE (page));
 }
 
+static void update_buttons (TdPhasePage *self);
+
+/* ---- the Secret's missing keys ------------------------------------------------------------- */
+
+/* Password rows for the keys .env lacks, so the Secret can still be made; shown only then. */
+static void
+refresh_secret_rows (TdPhasePage *self)
+{
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  g_auto(GStrv) missing = NULL;
+
+  if (self->secret_group == NULL)
+    return;
+  for (guint i = 0; i < self->secret_rows->len; i++)
+    adw_preferences_group_remove (self->secret_group, self->secret_rows->pdata[i]);
+  g_ptr_array_set_size (self->secret_rows, 0);
+  missing = deployment != NULL ? td_secret_task_missing_keys (deployment, self->secret_task) : NULL;
+  for (guint i = 0; missing != NULL && missing[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_password_entry_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), missing[i]);
+      g_object_set_data_full (G_OBJECT (row), "key", g_strdup (missing[i]), g_free);
+      adw_preferences_group_add (self->secret_group, row);
+      g_ptr_array_add (self->secret_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_group), self->secret_rows->len > 0);
+}
+
+/* Typed values go to the deployment only when the phase runs: registering every keystroke would
+ * teach the audit log's redaction fragments of the secret. */
+static void
+store_typed_secrets (TdPhasePage *self)
+{
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  for (guint i = 0; deployment != NULL && i < self->secret_rows->len; i++)
+    {
+      GtkEditable *row = self->secret_rows->pdata[i];
+      td_deployment_set_entered_secret (deployment, g_object_get_data (G_OBJECT (row), "key"),
+                                        gtk_editable_get_text (row));
+    }
+}
+
+static void
+add_secret_group (TdPhasePage *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->tasks_group));
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Secret Values"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("The project's .env has no value for these keys. Type them in here: "
+                                           "they go into the Secret through the Kubernetes API and are never "
+                                           "written to disk, to a command line or to a log."));
+  gtk_widget_set_visible (group, FALSE);
+  gtk_box_insert_child_after (GTK_BOX (box), group, GTK_WIDGET (self->tasks_group));
+  self->secret_group = ADW_PREFERENCES_GROUP (group);
+}
+
+/* ---- a locked Helm release ------------------------------------------------------------------- */
+
+static void
+show_lock (TdPhasePage *self, TdHelmRelease *locked)
+{
+  g_clear_pointer (&self->locked_release, td_helm_release_free);
+  self->locked_release = locked;
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_row), locked != NULL);
+  if (locked != NULL)
+    adw_action_row_set_subtitle (self->lock_row, locked->explanation);
+}
+
+static void
+lock_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TdHelmRelease *locked = td_helm_lock_check_finish (TD_DEPLOYMENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  show_lock (self, locked);
+}
+
+static void
+check_lock (TdPhasePage *self)
+{
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  TdPlan *plan;
+
+  if (self->lock_row == NULL || deployment == NULL)
+    return;
+  plan = td_deployment_get_plan (deployment);
+  td_helm_lock_check_async (deployment, td_yaml_mapping_get_string (td_plan_get_settings (plan), "release"),
+                            self->cancellable, lock_checked, g_object_ref (self));
+}
+
+static void
+lock_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!td_helm_lock_clear_finish (TD_DEPLOYMENT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_action_row_set_subtitle (self->lock_row, error->message);
+      return;
+    }
+  show_lock (self, NULL);
+  update_buttons (self);
+}
+
+static void
+on_clear_lock_response (AdwMessageDialog *dialog, const char *response, TdPhasePage *self)
+{
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  if (!g_str_equal (response, "clear") || deployment == NULL || self->locked_release == NULL)
+    return;
+  td_helm_lock_clear_async (deployment, self->locked_release, self->cancellable, lock_cleared, g_object_ref (self));
+}
+
+static void
+clear_lock_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  g_autofree char *command = NULL;
+  GtkWidget *dialog;
+
+  if (self->locked_release == NULL)
+    return;
+  command = g_strjoinv (" ", self->locked_release->fix_argv);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Clear the Helm Lock?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("Todo Deploy will run “%s”. %s"),
+                                  command, self->locked_release->explanation);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "clear", _("_Run It"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_clear_lock_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_lock_row (TdPhasePage *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("C_lear Lock…"));
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "phase.clear-lock");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("The Helm release is locked"));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  gtk_widget_set_visible (row, FALSE);
+  adw_preferences_group_add (self->tasks_group, row);
+  self->lock_row = ADW_ACTION_ROW (row);
+}
+
 static void
 populate (TdPhasePage *self, TdPhase *phase)
 {
@@ -340,7 +514,15 @@ populate (TdPhasePage *self, TdPhase *phase)
       adw_preferences_group_add (self->tasks_group, row);
       if (g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", "minikube start"))
         adw_preferences_group_add (self->tasks_group, make_memory_hint_row ());
+      if (td_secret_task_handles (task))
+        self->secret_task = g_object_ref (task);
+      if (g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", "helm upgrade --install"))
+        self->helm_task = g_object_ref (task);
     }
+  if (self->helm_task != NULL)
+    add_lock_row (self);
+  if (self->secret_task != NULL)
+    add_secret_group (self);
 
   if (phase_watches_pods (phase))
     add_pod_table (self);
@@ -410,6 +592,10 @@ on_task_finished (TdPhaseRunner *runner, TdTask *task, const char *summary, GErr
     }
   row_set_status (row, summary != NULL ? TD_CHECK_STATUS_OK : TD_CHECK_STATUS_FAILED);
   row_set_subtitle (row, summary != NULL ? summary : error->message);
+  if (task == self->secret_task)
+    refresh_secret_rows (self);
+  if (task == self->helm_task && summary == NULL)
+    check_lock (self);
 }
 
 static void
@@ -428,6 +614,8 @@ on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdP
       row_set_status (row, td_check_result_get_status (result));
       row_set_subtitle (row, text);
     }
+  if (!passed)
+    check_lock (self);
 }
 
 static void
@@ -495,6 +683,8 @@ run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   self->cancellable = g_cancellable_new ();
   reset_task_rows (self);
   reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
+  store_typed_secrets (self);
+  show_lock (self, NULL);
   td_phase_runner_run_async (self->runner, self->cancellable, run_done, g_object_ref (self));
   update_buttons (self);
 }
@@ -534,6 +724,9 @@ on_deployment_changed (TdPhasePage *self)
       g_signal_connect (self->runner, "gate-checked", G_CALLBACK (on_gate_checked), self);
       g_signal_connect_swapped (self->runner, "notify::busy", G_CALLBACK (update_buttons), self);
     }
+  if (self->lock_row != NULL)
+    show_lock (self, NULL);
+  refresh_secret_rows (self);
   update_buttons (self);
 }
 
@@ -580,6 +773,10 @@ td_phase_page_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_pointer (&self->task_rows, g_hash_table_unref);
   g_clear_pointer (&self->gate_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->secret_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->locked_release, td_helm_release_free);
+  g_clear_object (&self->secret_task);
+  g_clear_object (&self->helm_task);
   G_OBJECT_CLASS (td_phase_page_parent_class)->dispose (object);
 }
 
@@ -604,6 +801,7 @@ td_phase_page_class_init (TdPhasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdPhasePage, later_label);
   gtk_widget_class_install_action (widget_class, "phase.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "phase.check-gate", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "phase.clear-lock", NULL, clear_lock_action);
 }
 
 static void
@@ -612,6 +810,7 @@ td_phase_page_init (TdPhasePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->task_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->gate_rows = g_ptr_array_new ();
+  self->secret_rows = g_ptr_array_new ();
 }
 
 GtkWidget *

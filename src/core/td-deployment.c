@@ -5,6 +5,8 @@
 #include "td-error.h"
 #include "td-kubeconfig.h"
 
+#include <string.h>
+
 struct _TdDeployment
 {
   GObject     parent_instance;
@@ -15,6 +17,7 @@ struct _TdDeployment
   TdAuditLog *audit_log;
   GStrv       docker_env;
   char       *kubeconfig_path;   /* NULL: KUBECONFIG, else ~/.kube/config */
+  GHashTable *entered_secrets;   /* key → value typed in by the user; in memory only */
 };
 
 G_DEFINE_FINAL_TYPE (TdDeployment, td_deployment, G_TYPE_OBJECT)
@@ -44,6 +47,7 @@ td_deployment_finalize (GObject *object)
   g_free (self->project_dir);
   g_strfreev (self->docker_env);
   g_free (self->kubeconfig_path);
+  g_clear_pointer (&self->entered_secrets, g_hash_table_unref);
   G_OBJECT_CLASS (td_deployment_parent_class)->finalize (object);
 }
 
@@ -341,4 +345,38 @@ td_deployment_connect_finish (TdDeployment *self, GAsyncResult *result, char **o
   if (client != NULL && out_namespace != NULL)
     *out_namespace = g_strdup (g_task_get_task_data (G_TASK (result)));
   return client;
+}
+
+/* Overwrites a secret before its memory is returned, so it does not linger in freed heap. */
+static void
+secret_value_free (char *value)
+{
+  if (value != NULL)
+    memset (value, 0, strlen (value));
+  g_free (value);
+}
+
+void
+td_deployment_set_entered_secret (TdDeployment *self, const char *key, const char *value)
+{
+  g_return_if_fail (TD_IS_DEPLOYMENT (self));
+  g_return_if_fail (key != NULL);
+
+  if (self->entered_secrets == NULL)
+    self->entered_secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) secret_value_free);
+  if (value == NULL || value[0] == '\0')
+    {
+      g_hash_table_remove (self->entered_secrets, key);
+      return;
+    }
+  td_audit_log_add_secret (self->audit_log, value);
+  g_hash_table_insert (self->entered_secrets, g_strdup (key), g_strdup (value));
+}
+
+const char *
+td_deployment_get_entered_secret (TdDeployment *self, const char *key)
+{
+  g_return_val_if_fail (TD_IS_DEPLOYMENT (self), NULL);
+  return self->entered_secrets != NULL ? g_hash_table_lookup (self->entered_secrets, key) : NULL;
 }

@@ -75,6 +75,14 @@ TdKubeClient       *td_deployment_connect_finish   (TdDeployment  *self,
                                                     char         **out_namespace,
                                                     GError       **error);
 
+/* Secret values the user typed in because the project's .env lacks them (the Secret's keys). Kept
+ * in memory only, registered with the audit log's redaction; NULL or "" forgets @key. */
+void                td_deployment_set_entered_secret (TdDeployment *self,
+                                                    const char    *key,
+                                                    const char    *value);
+const char         *td_deployment_get_entered_secret (TdDeployment *self,
+                                                    const char    *key);
+
 /* A bundled reference file (docker/…, charts/todo-app/…), from the binary's resources. */
 GBytes             *td_deployment_lookup_bundled   (const char    *relative,
                                                     GError       **error);

@@ -6,7 +6,9 @@
 
 #include "td-error.h"
 #include "td-minikube.h"
+#include "td-secret-task.h"
 #include "td-task-executor.h"
+#include "td-values.h"
 
 /* Chart skeleton files `helm create` leaves, and what the bundled skeleton installs instead. */
 static const char * const bundled_skeleton[] = { "Chart.yaml", "values.yaml", ".helmignore", NULL };
@@ -16,7 +18,7 @@ td_task_executor_can_run (TdTask *task)
 {
   TdTaskKind kind = td_task_get_kind (task);
 
-  return kind == TD_TASK_KIND_COMMAND || kind == TD_TASK_KIND_MANUAL;
+  return kind == TD_TASK_KIND_COMMAND || kind == TD_TASK_KIND_MANUAL || td_secret_task_handles (task);
 }
 
 /* ---- small file helpers -------------------------------------------------------------------- */
@@ -157,6 +159,39 @@ td_yaml_text_set_top_level (const char *text, const TdYamlNode *values)
 
 /* ---- manual tasks ---------------------------------------------------------------------------- */
 
+/* T022: `content_from: settings.values` names the plan's copy of what the artifact holds. */
+static char *
+write_values_from_plan (TdDeployment *deployment, TdTask *task, const char *content_from, GError **error)
+{
+  const char *artifact = td_task_get_artifact (task);
+  const TdYamlNode *defaults = NULL;
+  g_autofree char *path = NULL;
+  TdValuesOutcome outcome;
+
+  if (g_str_has_prefix (content_from, "settings."))
+    defaults = td_values_lookup (td_plan_get_settings (td_deployment_get_plan (deployment)),
+                                 content_from + strlen ("settings."));
+  if (defaults == NULL || defaults->kind != TD_YAML_MAPPING || artifact == NULL)
+    {
+      g_set_error (error, TD_ERROR, TD_ERROR_INVALID, "The plan gives %s nothing to write (%s).",
+                   td_task_get_id (task), content_from);
+      return NULL;
+    }
+  path = td_deployment_project_path (deployment, artifact);
+  if (!td_values_apply_defaults (path, defaults, &outcome, error))
+    return NULL;
+  switch (outcome)
+    {
+    case TD_VALUES_WRITTEN:
+      return g_strdup_printf ("Wrote %s with the seed's default values.", artifact);
+    case TD_VALUES_MERGED:
+      return g_strdup_printf ("Added the seed's missing default values to %s; your values were kept.", artifact);
+    case TD_VALUES_KEPT:
+    default:
+      return g_strdup_printf ("%s already has every value the chart needs; kept as it is.", artifact);
+    }
+}
+
 static char *
 run_manual (TdDeployment *deployment, TdTask *task, GError **error)
 {
@@ -164,6 +199,10 @@ run_manual (TdDeployment *deployment, TdTask *task, GError **error)
   const TdYamlNode *set = td_yaml_mapping_get (node, "set");
   const char *artifact = td_task_get_artifact (task);
   TdAuditLog *audit = td_deployment_get_audit_log (deployment);
+  const char *content_from = td_yaml_mapping_get_string (node, "content_from");
+
+  if (content_from != NULL)
+    return write_values_from_plan (deployment, task, content_from, error);
 
   if (artifact != NULL && g_str_equal (artifact, TD_AUDIT_LOG_FILE_NAME))
     {
@@ -423,6 +462,19 @@ run_command (TdDeployment *deployment, TdTask *task, GTask *gtask)
   td_process_wait_async (process, g_task_get_cancellable (gtask), command_waited, gtask);
 }
 
+static void
+secret_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) gtask = user_data;
+  g_autoptr(GError) error = NULL;
+  char *summary = td_secret_task_run_finish (result, &error);
+
+  if (summary == NULL)
+    g_task_return_error (gtask, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (gtask, summary, g_free);
+}
+
 void
 td_task_executor_run_async (TdDeployment *deployment, TdTask *task, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
@@ -445,6 +497,13 @@ td_task_executor_run_async (TdDeployment *deployment, TdTask *task, GCancellable
           g_task_return_pointer (gtask, summary, g_free);
       }
       break;
+    case TD_TASK_KIND_API:
+      if (td_secret_task_handles (task))
+        {
+          td_secret_task_run_async (deployment, task, cancellable, secret_done, gtask);
+          return;
+        }
+      G_GNUC_FALLTHROUGH;
     default:
       g_task_return_new_error (gtask, TD_ERROR, TD_ERROR_INVALID, "%s is not run this way (it is a %s task).",
                                td_task_get_id (task), td_task_kind_to_string (td_task_get_kind (task)));

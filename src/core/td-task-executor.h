@@ -1,6 +1,6 @@
-/* td-task-executor.h: carries out one plan task of kind command or manual.
- * Agent tasks (Gordon, kubectl-ai, kagent), the Secret (api) and the pod watch have pages of their
- * own; this runs the rest: programs and the wizard's own file work. */
+/* td-task-executor.h: carries out one plan task of kind command or manual, and the Secret (an api
+ * task, through td-secret-task). Agent tasks (Gordon, kubectl-ai, kagent) and the pod watch have
+ * pages of their own; this runs the rest: programs, the Secret and the wizard's own file work. */
 #pragma once
 
 #include <gio/gio.h>

@@ -375,3 +375,10 @@ td_yaml_set_error (const TdYamlNode *node, GError **error, const char *format, .
                  node->source, node->line, node->column, message);
   return FALSE;
 }
+
+TdYamlNode *
+td_yaml_node_copy (const TdYamlNode *node)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  return node_copy (node);
+}

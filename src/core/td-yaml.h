@@ -37,6 +37,8 @@ GPtrArray        *td_yaml_parse_all          (const char        *data,
                                               const char        *source,
                                               GError           **error);
 void              td_yaml_node_free          (TdYamlNode        *node);
+/* A deep copy (positions and source kept). */
+TdYamlNode       *td_yaml_node_copy          (const TdYamlNode  *node);
 
 const TdYamlNode *td_yaml_mapping_get        (const TdYamlNode  *node,
                                               const char        *key);

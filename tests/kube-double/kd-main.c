@@ -17,10 +17,12 @@ main (int argc, char **argv)
 {
   g_autofree char *scenario_path = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *rollout_dir = NULL;
   gboolean verbose = FALSE;
   GOptionEntry entries[] = {
     { "scenario", 's', 0, G_OPTION_ARG_FILENAME, &scenario_path, "Scenario file (JSON)", "FILE" },
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir, "Directory for certificates and kubeconfig (default: a new temporary one, removed on exit)", "DIR" },
+    { "rollout-dir", 'r', 0, G_OPTION_ARG_FILENAME, &rollout_dir, "Roll out the Todo Chatbot's pods when the fake helm writes a rollout file here", "DIR" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Print each request on stderr when serving ends", NULL },
     { NULL }
   };
@@ -45,6 +47,12 @@ main (int argc, char **argv)
     }
   server = kd_server_new (g_steal_pointer (&scenario), dir, &error);
   if (server == NULL)
+    {
+      g_printerr ("td-kube-double: %s\n", error->message);
+      return 1;
+    }
+
+  if (rollout_dir != NULL && !kd_server_watch_rollouts (server, rollout_dir, &error))
     {
       g_printerr ("td-kube-double: %s\n", error->message);
       return 1;

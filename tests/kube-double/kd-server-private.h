@@ -29,9 +29,14 @@ struct _KdServer
   gboolean timeline_over;       /* watches end once the timeline is over */
   GArray *timers;               /* guint source ids of timeline steps and delays */
   GList *watches;               /* KdWatch* */
+  struct _KdRollouts *rollouts; /* kd-rollout.c, when watching a rollout directory */
 };
 
 typedef struct _KdWatch KdWatch;
+typedef struct _KdRollouts KdRollouts;
+
+/* kd-rollout.c */
+void kd_rollouts_free         (KdRollouts        *rollouts);
 
 /* Sends @body with @status as application/json. */
 void kd_server_respond_json   (SoupServerMessage *msg,

@@ -842,6 +842,7 @@ kd_server_free (KdServer *server)
     return;
   for (guint i = 0; i < server->timers->len; i++)
     g_source_remove (g_array_index (server->timers, guint, i));
+  g_clear_pointer (&server->rollouts, kd_rollouts_free);
   kd_watch_free_all (server);
   if (server->soup != NULL)
     soup_server_disconnect (server->soup);

@@ -33,6 +33,11 @@ GPtrArray  *kd_server_get_request_log       (KdServer    *server);
 JsonObject *kd_server_get_secret            (KdServer    *server,
                                              const char  *namespace_,
                                              const char  *name);
+/* Rolls out the Todo Chatbot's pods whenever the fake helm's `upgrade --install` writes a rollout
+ * file into @dir (FAKE_KUBE_ROLLOUT_DIR; see kd-rollout.c and fake-tools/README.md). */
+gboolean    kd_server_watch_rollouts        (KdServer    *server,
+                                             const char  *dir,
+                                             GError     **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KdServer, kd_server_free)
 
 G_END_DECLS
