@@ -240,6 +240,8 @@ update_actions (TdManifestsPage *self)
       gtk_widget_set_sensitive (section->bundled_button, have_project && section->reference_text != NULL && !running);
       gtk_widget_set_sensitive (section->accept_button, have_project && section->candidate_ok && !running);
     }
+  /* The action decides; the button follows too (GTK 4.8's action helper lags class actions). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "manifests.check-gate", have_project && !td_manifests_page_get_busy (self));
   gtk_widget_set_sensitive (self->check_button, have_project && !td_manifests_page_get_busy (self));
   gtk_label_set_label (self->agent_label, agent_text);
 }
@@ -449,23 +451,18 @@ run_section (TdManifestsPage *self, Section *section)
 }
 
 static void
-run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+on_run_clicked (GtkButton *button, Section *section)
 {
-  TdManifestsPage *self = TD_MANIFESTS_PAGE (widget);
-  Section *section = lookup_section (self, g_variant_get_string (parameter, NULL));
-
-  if (section != NULL && kubectl_ai_available (self))
-    run_section (self, section);
+  if (kubectl_ai_available (section->page))
+    run_section (section->page, section);
 }
 
 static void
-use_bundled_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+on_use_bundled_clicked (GtkButton *button, Section *section)
 {
-  TdManifestsPage *self = TD_MANIFESTS_PAGE (widget);
-  Section *section = lookup_section (self, g_variant_get_string (parameter, NULL));
   g_autofree char *heading = NULL;
 
-  if (section == NULL || section->reference_text == NULL || section->process != NULL)
+  if (section->reference_text == NULL || section->process != NULL)
     return;
   heading = g_strdup_printf (_("Bundled reference charts/todo-app/templates/%s — shipped with Todo Deploy, not agent output"),
                              section->file_name);
@@ -518,10 +515,9 @@ ensure_values (TdManifestsPage *self, Section *section, gboolean *written, GErro
 }
 
 static void
-accept_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+on_accept_clicked (GtkButton *button, Section *section)
 {
-  TdManifestsPage *self = TD_MANIFESTS_PAGE (widget);
-  Section *section = lookup_section (self, g_variant_get_string (parameter, NULL));
+  TdManifestsPage *self = section->page;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
@@ -530,7 +526,7 @@ accept_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gboolean values_written = FALSE;
   guint n_templated = 0;
 
-  if (section == NULL || !section->candidate_ok || deployment (self) == NULL)
+  if (!section->candidate_ok || deployment (self) == NULL)
     return;
   if (section->candidate_source == TD_MANIFEST_SOURCE_BUNDLED)
     text = g_strdup (section->candidate_text);
@@ -764,13 +760,16 @@ framed (GtkWidget *child, int height)
   return frame;
 }
 
+/* Section buttons call their handler directly: a class action's enabled state is per action,
+ * not per target, and these buttons are enabled one by one. "action" names it for tests. */
 static GtkWidget *
-new_button (const char *label, const char *action, const char *task_id, const char *css_class)
+new_button (const char *label, const char *action, Section *section, GCallback on_clicked, const char *css_class)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", task_id);
+  g_object_set_data (G_OBJECT (button), "action", (gpointer) action);
+  g_object_set_data (G_OBJECT (button), "task", (gpointer) section->id);
+  g_signal_connect (button, "clicked", on_clicked, section);
   if (css_class != NULL)
     gtk_widget_add_css_class (button, css_class);
   return button;
@@ -830,8 +829,8 @@ add_section (TdManifestsPage *self, TdTask *task)
   set_message (sent_label, sent, "dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (sent_label));
 
-  section->run_button = new_button (_("_Run kubectl-ai"), "manifests.run", section->id, "suggested-action");
-  section->bundled_button = new_button (_("Use _Bundled Reference"), "manifests.use-bundled", section->id, NULL);
+  section->run_button = new_button (_("_Run kubectl-ai"), "manifests.run", section, G_CALLBACK (on_run_clicked), "suggested-action");
+  section->bundled_button = new_button (_("Use _Bundled Reference"), "manifests.use-bundled", section, G_CALLBACK (on_use_bundled_clicked), NULL);
   gtk_box_append (GTK_BOX (buttons), section->run_button);
   gtk_box_append (GTK_BOX (buttons), section->bundled_button);
   gtk_box_append (GTK_BOX (box), buttons);
@@ -848,7 +847,7 @@ add_section (TdManifestsPage *self, TdTask *task)
   gtk_list_box_set_selection_mode (section->findings_list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (section->findings_list), "boxed-list");
   gtk_box_append (GTK_BOX (section->review_box), GTK_WIDGET (section->findings_list));
-  section->accept_button = new_button (_("_Accept"), "manifests.accept", section->id, "suggested-action");
+  section->accept_button = new_button (_("_Accept"), "manifests.accept", section, G_CALLBACK (on_accept_clicked), "suggested-action");
   gtk_widget_set_halign (section->accept_button, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (section->review_box), section->accept_button);
   section->accept_label = new_wrapped_label (NULL);
@@ -1023,10 +1022,6 @@ td_manifests_page_class_init (TdManifestsPageClass *klass)
   BIND (audit_label);
 #undef BIND
 
-  /* Each section's buttons name their task as the action's target. */
-  gtk_widget_class_install_action (widget_class, "manifests.run", "s", run_action);
-  gtk_widget_class_install_action (widget_class, "manifests.use-bundled", "s", use_bundled_action);
-  gtk_widget_class_install_action (widget_class, "manifests.accept", "s", accept_action);
   gtk_widget_class_install_action (widget_class, "manifests.check-gate", NULL, check_gate_action);
 }
 
