@@ -32,6 +32,7 @@ typedef struct {
   gboolean          audit_written;
 
   TdProcess        *process;           /* kubectl-ai, while it runs */
+  gboolean          stopping;          /* the user pressed Stop */
   GString          *output;            /* its stdout */
   GString          *errors;            /* its stderr */
 
@@ -235,8 +236,10 @@ update_actions (TdManifestsPage *self)
       Section *section = self->sections->pdata[i];
       gboolean running = section->process != NULL;
 
-      gtk_widget_set_sensitive (section->run_button, have_project && available && !running);
-      gtk_widget_set_tooltip_text (section->run_button, agent_text);
+      /* While kubectl-ai runs, its button stops it. */
+      gtk_button_set_label (GTK_BUTTON (section->run_button), running ? _("_Stop") : _("_Run kubectl-ai"));
+      gtk_widget_set_sensitive (section->run_button, have_project && (running || available));
+      gtk_widget_set_tooltip_text (section->run_button, running ? _("Stop this kubectl-ai run") : agent_text);
       gtk_widget_set_sensitive (section->bundled_button, have_project && section->reference_text != NULL && !running);
       gtk_widget_set_sensitive (section->accept_button, have_project && section->candidate_ok && !running);
     }
@@ -346,15 +349,30 @@ set_candidate (Section *section, const char *text, TdManifestSource source, cons
                      _("Accept is unavailable until the errors are gone: edit the prompt and run kubectl-ai again, "
                        "or use the bundled reference."), "error");
     }
+  if (section->candidate_ok && deployment (section->page) != NULL)
+    {
+      g_autofree char *path = td_deployment_project_path (deployment (section->page), td_task_get_artifact (section->task));
+
+      /* Accept never replaces the project's file silently. */
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *notice = g_strdup_printf (_("The chart already has a %s: Accept replaces it."), section->file_name);
+
+          set_message (section->accept_label, notice, "warning");
+        }
+    }
   gtk_widget_set_visible (section->review_box, TRUE);
   update_actions (section->page);
 }
 
 /* ---- kubectl-ai ------------------------------------------------------------------------------------ */
 
+/* No reference on the page: closing it must cancel its runs (dispose cancels the cancellable,
+ * which is checked before the page or the section is touched). */
 typedef struct {
   TdManifestsPage *page;
   Section         *section;
+  GCancellable    *cancellable;   /* the page's, when the run started */
 } RunData;
 
 static void
@@ -367,7 +385,8 @@ static void
 kubectl_ai_waited (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   RunData *data = user_data;
-  g_autoptr(TdManifestsPage) self = data->page;
+  TdManifestsPage *self = data->page;
+  g_autoptr(GCancellable) cancellable = data->cancellable;
   Section *section = data->section;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) extract_error = NULL;
@@ -377,12 +396,20 @@ kubectl_ai_waited (GObject *source, GAsyncResult *result, gpointer user_data)
   int status = -1;
 
   g_free (data);
-  if (!td_process_wait_finish (TD_PROCESS (source), result, &status, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  td_process_wait_finish (TD_PROCESS (source), result, &status, &error);
+  /* The page went away or the project changed: the section is not this run's any more. */
+  if (g_cancellable_is_cancelled (cancellable))
     return;
   g_signal_handlers_disconnect_by_data (source, section);
   g_clear_object (&section->process);
 
+  if (section->stopping)
+    {
+      section->stopping = FALSE;
+      set_message (section->status_label, _("Stopped: kubectl-ai was stopped before it answered."), "warning");
+      notify_busy (self);
+      return;
+    }
   if (error != NULL)
     status_text = g_strdup_printf (_("kubectl-ai did not finish: %s"), error->message);
   else
@@ -444,8 +471,9 @@ run_section (TdManifestsPage *self, Section *section)
   set_message (section->status_label, _("kubectl-ai is working on it…"), NULL);
   g_signal_connect (section->process, "line", G_CALLBACK (on_kubectl_ai_line), section);
   data = g_new0 (RunData, 1);
-  data->page = g_object_ref (self);
+  data->page = self;
   data->section = section;
+  data->cancellable = g_object_ref (self->cancellable);
   td_process_wait_async (section->process, self->cancellable, kubectl_ai_waited, data);
   notify_busy (self);
 }
@@ -453,7 +481,12 @@ run_section (TdManifestsPage *self, Section *section)
 static void
 on_run_clicked (GtkButton *button, Section *section)
 {
-  if (kubectl_ai_available (section->page))
+  if (section->process != NULL)
+    {
+      section->stopping = TRUE;
+      td_process_cancel (section->process);
+    }
+  else if (kubectl_ai_available (section->page))
     run_section (section->page, section);
 }
 
@@ -879,6 +912,7 @@ on_deployment_changed (TdManifestsPage *self)
       if (section->process != NULL)
         g_signal_handlers_disconnect_by_data (section->process, section);
       g_clear_object (&section->process);
+      section->stopping = FALSE;
       clear_findings (section);
       g_clear_pointer (&section->candidate_text, g_free);
       section->candidate_ok = FALSE;

@@ -260,9 +260,10 @@ test_kubectl_ai_end_to_end (void)
       g_assert_false (sensitive (page, "manifests.accept", task_ids[i]));
       click (page, "manifests.run", task_ids[i]);
     }
-  /* All five run at the same time: every Run button waits for its own kubectl-ai. */
+  /* All five run at the same time: every Run button now stops its own kubectl-ai. */
   for (guint i = 0; i < G_N_ELEMENTS (task_ids); i++)
-    g_assert_false (sensitive (page, "manifests.run", task_ids[i]));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_button (GTK_WIDGET (page), "manifests.run", task_ids[i]))),
+                     ==, "_Stop");
   g_assert_true (td_manifests_page_get_busy (page));
   wait_idle (page);
 
@@ -372,6 +373,9 @@ test_bundled_without_kubectl_ai (void)
       g_assert_cmpstr (written, ==, reference);
     }
   g_assert_cmpuint (count_labels (GTK_WIDGET (page), "shipped with Todo Deploy, not agent output"), ==, 5);
+  /* Choosing again says that Accept would replace the chart's file. */
+  click (page, "manifests.use-bundled", "T020");
+  g_assert_cmpuint (count_labels (GTK_WIDGET (page), "The chart already has a configmap.yaml: Accept replaces it."), ==, 1);
 
   check_gate (&f, page);
   g_assert_cmpint (td_phase_get_state (td_plan_lookup_phase (f.plan, "manifests")), ==, TD_PHASE_STATE_PASSED);
@@ -432,6 +436,30 @@ test_no_manifest (gconstpointer data)
   fixture_tear_down (&f);
 }
 
+/* Stop ends a kubectl-ai that does not answer; the others are untouched. */
+static void
+test_stop (void)
+{
+  const char *settings[] = { "FAKE_KUBECTL_AI_MODE=hang", NULL };
+  Fixture f = { 0 };
+  TdManifestsPage *page;
+  GtkWidget *button;
+
+  fixture_set_up (&f, settings, TRUE, FALSE);
+  page = make_page (&f);
+  click (page, "manifests.run", "T020");
+  button = find_button (GTK_WIDGET (page), "manifests.run", "T020");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Stop");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_button (GTK_WIDGET (page), "manifests.run", "T016"))),
+                   ==, "_Run kubectl-ai");
+  click (page, "manifests.run", "T020");
+  wait_idle (page);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Run kubectl-ai");
+  g_assert_cmpuint (count_labels (GTK_WIDGET (page), "Stopped: kubectl-ai was stopped before it answered."), ==, 1);
+  g_assert_null (td_manifests_page_get_candidate (page, "T020"));
+  fixture_tear_down (&f);
+}
+
 /* A manifest that breaks the contract cannot be accepted. */
 static void
 test_contract_error_blocks_accept (void)
@@ -471,6 +499,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/manifests-page/kubectl-ai-end-to-end", test_kubectl_ai_end_to_end);
   g_test_add_func ("/manifests-page/bundled-without-kubectl-ai", test_bundled_without_kubectl_ai);
   g_test_add_func ("/manifests-page/runonce", test_runonce);
+  g_test_add_func ("/manifests-page/stop", test_stop);
   g_test_add_data_func ("/manifests-page/no-manifest/maxiter", "maxiter", test_no_manifest);
   g_test_add_data_func ("/manifests-page/no-manifest/error", "error", test_no_manifest);
   g_test_add_func ("/manifests-page/contract-error-blocks-accept", test_contract_error_blocks_accept);
