@@ -201,6 +201,29 @@ test_indented_prefers_kind (void)
   g_assert_cmpint (source, ==, TD_AGENT_OUTPUT_INDENTED);
 }
 
+/* A `Running:` line at column 0 before the markdown: the code block is still the one found. */
+static void
+test_indented_after_running_line (void)
+{
+  const char *output =
+    "\033[32mRunning: kubectl get deployments -n default\033[0m\n"
+    "\033[0m  No Deployment todo-frontend exists yet. Here it is:                          \033[0m\n"
+    "                                                                                \n"
+    "    apiVersion: apps/v1                                                         \n"
+    "    kind: Deployment                                                            \n"
+    "    metadata:                                                                   \n"
+    "      name: todo-frontend                                                       \n"
+    "                                                                                \n"
+    "  Save it and apply it when you are ready.                                      \n";
+  g_autoptr(GError) error = NULL;
+  TdAgentOutputSource source;
+  g_autofree char *manifest = extract (output, "Deployment", &source, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (source, ==, TD_AGENT_OUTPUT_INDENTED);
+  g_assert_cmpstr (manifest, ==, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: todo-frontend\n");
+}
+
 static void
 test_fenced_and_heredoc_variants (void)
 {
@@ -298,6 +321,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/agent-output/fake/failures", test_fake_failures);
   g_test_add_func ("/agent-output/strip-ansi", test_strip_ansi);
   g_test_add_func ("/agent-output/indented-prefers-kind", test_indented_prefers_kind);
+  g_test_add_func ("/agent-output/indented-after-running-line", test_indented_after_running_line);
   g_test_add_func ("/agent-output/fenced-and-heredoc", test_fenced_and_heredoc_variants);
   g_test_add_func ("/agent-output/reasons", test_reasons);
   g_test_add_func ("/agent-output/dockerfile", test_dockerfile);

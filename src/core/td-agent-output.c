@@ -151,6 +151,12 @@ offer (Search *search, char *block)
   g_free (block);
 }
 
+static int
+compare_guint (const guint *a, const guint *b)
+{
+  return *a < *b ? -1 : *a > *b;
+}
+
 /* ── The shapes ───────────────────────────────────────────────────────────────────────────── */
 
 static void
@@ -224,15 +230,10 @@ find_heredocs (Search *search, GStrv lines, gboolean approval)
     }
 }
 
-/* Runs of lines indented deeper than the text's margin (blank lines inside a run included). */
+/* Runs of lines indented deeper than @margin (blank lines inside a run included). */
 static void
-find_indented (Search *search, GStrv lines)
+find_indented_beyond (Search *search, GStrv lines, guint margin)
 {
-  guint margin = G_MAXUINT;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (!is_blank (lines[i]))
-      margin = MIN (margin, indent_of (lines[i]));
   for (guint i = 0; lines[i] != NULL; i++)
     {
       guint end = i, last = i;
@@ -245,6 +246,31 @@ find_indented (Search *search, GStrv lines)
       offer (search, join_dedented (lines, i, last + 1));
       i = last;
     }
+}
+
+/* Code blocks of the non-TTY rendering: deeper than the prose's 2-space margin. Lines outside the
+ * markdown (a `Running:` line at column 0) make the margin uncertain, so every indentation in the
+ * text is tried as the margin, shallowest first (the outermost block wins). */
+static void
+find_indented (Search *search, GStrv lines)
+{
+  g_autoptr(GArray) margins = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint indent = indent_of (lines[i]);
+      gboolean known = FALSE;
+
+      if (is_blank (lines[i]))
+        continue;
+      for (guint j = 0; j < margins->len; j++)
+        known |= g_array_index (margins, guint, j) == indent;
+      if (!known)
+        g_array_append_val (margins, indent);
+    }
+  g_array_sort (margins, (GCompareFunc) compare_guint);
+  for (guint j = 0; j < margins->len && search->best == NULL; j++)
+    find_indented_beyond (search, lines, g_array_index (margins, guint, j));
 }
 
 /* ── Why nothing was found ────────────────────────────────────────────────────────────────── */
