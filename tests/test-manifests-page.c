@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "fake-tools-util.h"
+#include "td-application.h"
 #include "td-manifests-page.h"
+#include "td-window.h"
 
 static const char * const task_ids[] = { "T016", "T017", "T018", "T019", "T020" };
 static const char * const files[] = { "backend-deployment.yaml", "backend-service.yaml", "frontend-deployment.yaml",
@@ -491,11 +493,36 @@ test_contract_error_blocks_accept (void)
   fake_tools_remove_tree (dir);
 }
 
+static guint
+count_of_type (GtkWidget *widget, GType type)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (widget, type);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_of_type (child, type);
+  return n;
+}
+
+/* The window gives the Manifests phase this page, and no other phase. */
+static void
+test_window_uses_page (void)
+{
+  g_autoptr(TdApplication) app = td_application_new ();
+  TdWindow *window;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = td_window_new (app);
+  g_assert_cmpuint (count_of_type (GTK_WIDGET (window), TD_TYPE_MANIFESTS_PAGE), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  g_test_add_func ("/manifests-page/window-uses-page", test_window_uses_page);
   g_test_add_func ("/manifests-page/kubectl-ai-end-to-end", test_kubectl_ai_end_to_end);
   g_test_add_func ("/manifests-page/bundled-without-kubectl-ai", test_bundled_without_kubectl_ai);
   g_test_add_func ("/manifests-page/runonce", test_runonce);
