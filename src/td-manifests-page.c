@@ -491,6 +491,13 @@ on_run_clicked (GtkButton *button, Section *section)
 }
 
 static void
+on_reset_prompt_clicked (GtkButton *button, Section *section)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (section->prompt_view)),
+                            td_task_get_prompt (section->task), -1);
+}
+
+static void
 on_use_bundled_clicked (GtkButton *button, Section *section)
 {
   g_autofree char *heading = NULL;
@@ -831,6 +838,7 @@ add_section (TdManifestsPage *self, TdTask *task)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkLabel *sent_label = new_wrapped_label ("dim-label");
+  GtkWidget *reset_button;
   g_autofree char *title = NULL;
   g_autofree char *reference_path = NULL;
   g_autofree char *sent = NULL;
@@ -864,8 +872,13 @@ add_section (TdManifestsPage *self, TdTask *task)
 
   section->run_button = new_button (_("_Run kubectl-ai"), "manifests.run", section, G_CALLBACK (on_run_clicked), "suggested-action");
   section->bundled_button = new_button (_("Use _Bundled Reference"), "manifests.use-bundled", section, G_CALLBACK (on_use_bundled_clicked), NULL);
+  reset_button = new_button (_("Reset to the Seed’s Prompt"), "manifests.reset-prompt", section,
+                             G_CALLBACK (on_reset_prompt_clicked), "flat");
+  gtk_widget_set_hexpand (reset_button, TRUE);
+  gtk_widget_set_halign (reset_button, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (buttons), section->run_button);
   gtk_box_append (GTK_BOX (buttons), section->bundled_button);
+  gtk_box_append (GTK_BOX (buttons), reset_button);
   gtk_box_append (GTK_BOX (box), buttons);
   section->status_label = new_wrapped_label (NULL);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (section->status_label));

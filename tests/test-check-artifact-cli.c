@@ -2,6 +2,7 @@
  * a display: its output lines and exit status 0 (meets the contract), 1 (does not), 2 (cannot check). */
 #include <string.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 typedef struct {
   int    status;
@@ -215,6 +216,25 @@ test_agent_output (void)
                                    "extracted the manifest from kubectl-ai's output (heredoc in the commands awaiting approval)\n"));
   g_assert_true (has_line (run_stdin.out, "<stdin> does not meet the contract of T017: 4 errors, 0 warnings"));
   g_assert_true (has_line (run_stdin.out, "error: line 9: spec.type is NodePort (the seed asks for spec.type: ClusterIP)"));
+
+  /* Gordon's answer with the Dockerfile in a fenced block. */
+  {
+    g_autofree char *dockerfile_path = g_test_build_filename (G_TEST_DIST, "..", "docker", "Dockerfile.backend", NULL);
+    g_autofree char *dockerfile = NULL;
+    g_autofree char *answer = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("td-check-cli-XXXXXX", NULL);
+    g_autofree char *answer_path = g_build_filename (dir, "gordon.txt", NULL);
+    g_auto(Run) run_gordon = { 0 };
+
+    g_assert_true (g_file_get_contents (dockerfile_path, &dockerfile, NULL, NULL));
+    answer = g_strdup_printf ("\033[1mHere is your Dockerfile:\033[0m\n\n```dockerfile\n%s```\n\nApprove? [Y/n/a]\n", dockerfile);
+    g_assert_true (g_file_set_contents (answer_path, answer, -1, NULL));
+    run_cli (&run_gordon, answer_path, "T007", NULL);
+    g_assert_cmpint (run_gordon.status, ==, 0);
+    g_assert_true (g_str_has_prefix (run_gordon.out, "extracted the Dockerfile from Gordon's output (fenced block)\n"));
+    g_unlink (answer_path);
+    g_rmdir (dir);
+  }
 
   run_cli (&run_none, maxiter, "T019", NULL);
   g_assert_cmpint (run_none.status, ==, 1);

@@ -184,6 +184,31 @@ click (TdManifestsPage *page, const char *action, const char *task_id)
   g_signal_emit_by_name (button, "clicked");
 }
 
+static GtkWidget *
+find_editable_text_view (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT_VIEW (widget) && gtk_text_view_get_editable (GTK_TEXT_VIEW (widget)))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_editable_text_view (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The prompt of @task_id's section: the one editable text in its group. */
+static GtkTextBuffer *
+prompt_buffer (TdManifestsPage *page, const char *task_id)
+{
+  GtkWidget *reset = find_button (GTK_WIDGET (page), "manifests.reset-prompt", task_id);
+  GtkWidget *view = find_editable_text_view (gtk_widget_get_ancestor (reset, ADW_TYPE_PREFERENCES_GROUP));
+
+  g_assert_nonnull (view);
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+}
+
 /* Visible labels whose text contains @part. */
 static guint
 count_labels (GtkWidget *widget, const char *part)
@@ -256,6 +281,23 @@ test_kubectl_ai_end_to_end (void)
 
   /* Each prompt is on the page word for word, with the visible suffix. */
   g_assert_cmpuint (count_labels (GTK_WIDGET (page), TD_MANIFESTS_PROMPT_SUFFIX), ==, 5);
+  /* Reset puts the seed's prompt back after an edit. */
+  {
+    GtkTextBuffer *buffer = prompt_buffer (page, "T017");
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_set_text (buffer, "something else", -1);
+    click (page, "manifests.reset-prompt", "T017");
+    g_object_get (buffer, "text", &text, NULL);
+    g_assert_cmpstr (text, ==, td_task_get_prompt (td_plan_lookup_task (f.plan, "T017")));
+  }
+  /* An edited prompt is sent as edited. */
+  {
+    GtkTextBuffer *buffer = prompt_buffer (page, "T018");
+    g_autofree char *edited = g_strdup_printf ("%s\nKeep it short.", td_task_get_prompt (td_plan_lookup_task (f.plan, "T018")));
+
+    gtk_text_buffer_set_text (buffer, edited, -1);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (task_ids); i++)
     {
       g_assert_true (sensitive (page, "manifests.run", task_ids[i]));
@@ -276,7 +318,9 @@ test_kubectl_ai_end_to_end (void)
   for (guint i = 0; i < G_N_ELEMENTS (task_ids); i++)
     {
       const char *prompt = td_task_get_prompt (td_plan_lookup_task (f.plan, task_ids[i]));
-      g_autofree char *call = g_strdup_printf ("kubectl-ai --quiet %s\n\n%s\n", prompt, TD_MANIFESTS_PROMPT_SUFFIX);
+      g_autofree char *call = g_strdup_printf ("kubectl-ai --quiet %s%s\n\n%s\n", prompt,
+                                               g_str_equal (task_ids[i], "T018") ? "\nKeep it short." : "",
+                                               TD_MANIFESTS_PROMPT_SUFFIX);
       g_autofree char *fixture_path = g_test_build_filename (G_TEST_DIST, "fixtures", "kubectl-ai", files[i], NULL);
       g_autofree char *expected = NULL;
 
