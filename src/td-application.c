@@ -150,7 +150,7 @@ td_application_init (TdApplication *self)
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { "project", 'p', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open the Todo Chatbot project in DIR"), N_("DIR") },
     { "check-artifact", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Check FILE against the contract of the task given with --task, print what is wrong and exit"), N_("FILE") },
+      N_("Check FILE (an artifact, or an agent’s raw output; - reads standard input) against the contract of the task given with --task, print what is wrong and exit"), N_("FILE") },
     { "task", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The task (T007, T011, T016…) for --check-artifact"), N_("TNNN") },
     { "status", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the deployment's pods and their health, then exit"), NULL },
     { "kubeconfig", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("With --status: the kubeconfig file to use"), N_("FILE") },

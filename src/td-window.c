@@ -7,6 +7,7 @@
 #include "td-audit-log-window.h"
 #include "td-deployment.h"
 #include "td-image-page.h"
+#include "td-manifests-page.h"
 #include "td-log-view.h"
 #include "td-phase-page.h"
 #include "td-plan.h"
@@ -327,9 +328,14 @@ build_pages (TdWindow *self)
   for (guint i = 0; i < g_list_model_get_n_items (phases); i++)
     {
       g_autoptr(TdPhase) phase = g_list_model_get_item (phases, i);
-      /* Phases whose Dockerfile Gordon writes get the review-and-build page. */
-      add_page (self, td_image_page_handles_phase (phase) ? td_image_page_new (phase, self->preflight)
-                                                          : td_phase_page_new (phase), phase);
+      /* Phases whose Dockerfile Gordon writes get the review-and-build page; phases whose
+       * manifests kubectl-ai writes, the review-and-accept page. */
+      if (td_image_page_handles_phase (phase))
+        add_page (self, td_image_page_new (phase, self->preflight), phase);
+      else if (td_manifests_page_handles_phase (phase))
+        add_page (self, td_manifests_page_new (phase, self->preflight), phase);
+      else
+        add_page (self, td_phase_page_new (phase), phase);
     }
   update_phase_readiness (self);
   show_page (self, 0);

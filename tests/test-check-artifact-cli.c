@@ -2,6 +2,7 @@
  * a display: its output lines and exit status 0 (meets the contract), 1 (does not), 2 (cannot check). */
 #include <string.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 typedef struct {
   int    status;
@@ -190,6 +191,58 @@ test_stdin (void)
   g_assert_true (has_line (run.out, "<stdin> does not meet the contract of T007: 1 error, 0 warnings"));
 }
 
+/* kubectl-ai's raw output, as a file and on stdin: the manifest is extracted as the wizard does. */
+static void
+test_agent_output (void)
+{
+  g_autofree char *indented = g_test_build_filename (G_TEST_DIST, "fixtures", "kubectl-ai", "raw",
+                                                     "backend-deployment-indented.txt", NULL);
+  g_autofree char *runonce = g_test_build_filename (G_TEST_DIST, "fixtures", "kubectl-ai", "raw",
+                                                    "frontend-service-runonce.txt", NULL);
+  g_autofree char *maxiter = g_test_build_filename (G_TEST_DIST, "fixtures", "kubectl-ai", "raw", "maxiter.txt", NULL);
+  g_auto(Run) run_file = { 0 };
+  g_auto(Run) run_stdin = { 0 };
+  g_auto(Run) run_none = { 0 };
+
+  run_cli (&run_file, indented, "T016", NULL);
+  g_assert_cmpint (run_file.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run_file.out, "extracted the manifest from kubectl-ai's output (indented block)\n"));
+  g_assert_nonnull (strstr (run_file.out, "backend-deployment-indented.txt meets the contract of T016 (0 warnings)\n"));
+
+  /* The frontend Service judged as the backend one (T017): found, then found wanting. */
+  run_cli (&run_stdin, "-", "T017", runonce);
+  g_assert_cmpint (run_stdin.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run_stdin.out,
+                                   "extracted the manifest from kubectl-ai's output (heredoc in the commands awaiting approval)\n"));
+  g_assert_true (has_line (run_stdin.out, "<stdin> does not meet the contract of T017: 4 errors, 0 warnings"));
+  g_assert_true (has_line (run_stdin.out, "error: line 9: spec.type is NodePort (the seed asks for spec.type: ClusterIP)"));
+
+  /* Gordon's answer with the Dockerfile in a fenced block. */
+  {
+    g_autofree char *dockerfile_path = g_test_build_filename (G_TEST_DIST, "..", "docker", "Dockerfile.backend", NULL);
+    g_autofree char *dockerfile = NULL;
+    g_autofree char *answer = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("td-check-cli-XXXXXX", NULL);
+    g_autofree char *answer_path = g_build_filename (dir, "gordon.txt", NULL);
+    g_auto(Run) run_gordon = { 0 };
+
+    g_assert_true (g_file_get_contents (dockerfile_path, &dockerfile, NULL, NULL));
+    answer = g_strdup_printf ("\033[1mHere is your Dockerfile:\033[0m\n\n```dockerfile\n%s```\n\nApprove? [Y/n/a]\n", dockerfile);
+    g_assert_true (g_file_set_contents (answer_path, answer, -1, NULL));
+    run_cli (&run_gordon, answer_path, "T007", NULL);
+    g_assert_cmpint (run_gordon.status, ==, 0);
+    g_assert_true (g_str_has_prefix (run_gordon.out, "extracted the Dockerfile from Gordon's output (fenced block)\n"));
+    g_unlink (answer_path);
+    g_rmdir (dir);
+  }
+
+  run_cli (&run_none, maxiter, "T019", NULL);
+  g_assert_cmpint (run_none.status, ==, 1);
+  g_assert_cmpstr (run_none.out, ==, "");
+  g_assert_nonnull (strstr (run_none.err, "No manifest to check in "));
+  g_assert_nonnull (strstr (run_none.err, "kubectl-ai stopped at its maximum number of iterations"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -200,5 +253,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/check-artifact-cli/cannot-check", test_cannot_check);
   g_test_add_func ("/check-artifact-cli/manifest", test_manifest);
   g_test_add_func ("/check-artifact-cli/stdin", test_stdin);
+  g_test_add_func ("/check-artifact-cli/agent-output", test_agent_output);
   return g_test_run ();
 }

@@ -248,7 +248,7 @@ test_complete (void)
   assert_tool_ok (env, "kubectl", "kubectl", "v1.32.4");
   assert_tool_ok (env, "helm", "helm", "v3.21.0");
   assert_tool_ok (env, "gordon", "docker", "v1.9.11");
-  assert_tool_ok (env, "kubectl-ai", "kubectl-ai", "0.0.20");
+  assert_tool_ok (env, "kubectl-ai", "kubectl-ai", "0.0.28");
   assert_tool_ok (env, "kagent", "kagent", "0.9.12");
 
   assert_row (env, "backend-requirements", TD_CHECK_STATUS_OK, "Found backend/requirements.txt", NULL);

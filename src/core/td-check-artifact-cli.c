@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
 
+#include "td-agent-output.h"
 #include "td-artifact-check.h"
 #include "td-check-artifact-cli.h"
 #include "td-plan.h"
@@ -33,6 +34,8 @@ td_check_artifact_cli_run (const char *file, const char *task_id, GString *out, 
   const char *source = g_strcmp0 (file, "-") == 0 ? "<stdin>" : file;
   const TdYamlNode *contract;
   TdTask *task;
+  TdAgentArtifact artifact;
+  const char *what;
   guint n_errors, n_warnings;
 
   if (plan == NULL)
@@ -59,6 +62,9 @@ td_check_artifact_cli_run (const char *file, const char *task_id, GString *out, 
                               task_id, td_task_get_title (task));
       return TD_CHECK_ARTIFACT_CANNOT_CHECK;
     }
+  artifact = g_strcmp0 (td_yaml_mapping_get_string (contract, "type"), "dockerfile") == 0
+               ? TD_AGENT_ARTIFACT_DOCKERFILE : TD_AGENT_ARTIFACT_MANIFEST;
+  what = artifact == TD_AGENT_ARTIFACT_DOCKERFILE ? "Dockerfile" : "manifest";
 
   if (g_strcmp0 (file, "-") == 0)
     text = read_standard_input (&error);
@@ -68,6 +74,28 @@ td_check_artifact_cli_run (const char *file, const char *task_id, GString *out, 
     {
       g_string_append_printf (err, "Cannot read %s: %s\n", source, error->message);
       return TD_CHECK_ARTIFACT_CANNOT_CHECK;
+    }
+
+  /* An agent's raw output: take the artifact out exactly as the wizard does, and say so. */
+  if (!td_agent_output_looks_plain (text, artifact))
+    {
+      const char *agent = td_task_get_agent (task);
+      g_autofree char *agent_name = g_strcmp0 (agent, "gordon") == 0 ? g_strdup ("Gordon")
+                                    : g_strdup (agent != NULL ? agent : "the agent");
+      TdAgentOutputSource found;
+      char *extracted = td_agent_output_extract (text, -1, artifact, agent_name,
+                                                 td_yaml_mapping_get_string (contract, "kind"), &found, &error);
+
+      if (extracted == NULL)
+        {
+          g_string_append_printf (err, "No %s to check in %s: %s\n", what, source, error->message);
+          return TD_CHECK_ARTIFACT_FAILS_CONTRACT;
+        }
+      g_free (text);
+      text = extracted;
+      if (found != TD_AGENT_OUTPUT_PLAIN)
+        g_string_append_printf (out, "extracted the %s from %s's output (%s)\n", what, agent_name,
+                                td_agent_output_source_describe (found, artifact));
     }
 
   findings = td_artifact_check (contract, text, -1, source, &error);
