@@ -252,6 +252,26 @@ host_program_missing (int         exit_status,
           strstr (err, "No such file or directory") != NULL);
 }
 
+/* Inside Flatpak without --talk-name=org.freedesktop.Flatpak, flatpak-spawn cannot reach the
+ * Flatpak service at all: "Portal call failed: org.freedesktop.DBus.Error.ServiceUnknown" (or
+ * AccessDenied, when the name is visible but not callable). Then no host program can run. */
+static gboolean
+host_access_denied (int         exit_status,
+                    const char *err)
+{
+  return exit_status != 0 &&
+         strstr (err, "Portal call failed") != NULL &&
+         (strstr (err, "org.freedesktop.DBus.Error.ServiceUnknown") != NULL ||
+          strstr (err, "org.freedesktop.DBus.Error.AccessDenied") != NULL);
+}
+
+#define HOST_ACCESS_DETAIL \
+  "Todo Deploy cannot start programs on the host: its Flatpak permission to talk to " \
+  "org.freedesktop.Flatpak is missing"
+#define HOST_ACCESS_FIX \
+  "Run “flatpak override --user --talk-name=org.freedesktop.Flatpak " APP_ID "” in a terminal, " \
+  "then restart Todo Deploy"
+
 /* ---- Tools ---------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -311,6 +331,12 @@ report_tool (TdPreflight      *self,
     {
       /* Not found, or not runnable: the runner's message already names the program. */
       td_preflight_check_set_result (check, missing_status, NULL, error->message, spec->fix);
+    }
+  else if (td_runner_get_sandboxed (self->runner) && host_access_denied (exit_status, err))
+    {
+      /* Every tool row says so: none of them can be checked until the permission is granted. */
+      td_preflight_check_set_result (check, TD_CHECK_STATUS_FAILED, NULL, HOST_ACCESS_DETAIL,
+                                     HOST_ACCESS_FIX);
     }
   else if (exit_status != 0 && td_runner_get_sandboxed (self->runner) &&
            host_program_missing (exit_status, err))
