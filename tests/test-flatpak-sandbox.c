@@ -51,20 +51,17 @@ got_result (GObject *source, GAsyncResult *result, gpointer user_data)
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* @tools are on the host only: the sandbox's PATH holds nothing but flatpak-spawn. */
 static void
-fixture_set_up (Fixture *f, const char * const *settings)
+fixture_set_up_with (Fixture *f, const char * const *tools)
 {
-  static const char * const tools[] = { "flatpak-spawn", "helm", "minikube", "docker", NULL };
   g_autofree char *source = g_test_build_filename (G_TEST_DIST, "fixtures", "projects", "complete", NULL);
   g_autofree char *command = NULL;
-  g_autofree char *info = NULL;
   g_autoptr(GError) error = NULL;
   int status = -1;
 
-  f->fake = fake_tools_new (tools, settings);
-  info = g_build_filename (f->fake->dir, "flatpak-info", NULL);
-  g_assert_true (g_file_set_contents (info, "[Application]\nname=io.github.tododeploy.TodoDeploy\n", -1, NULL));
-  td_runner_set_flatpak_info_path (f->fake->runner, info);
+  f->fake = fake_tools_new (tools, NULL);
+  fake_tools_enter_flatpak (f->fake);
   g_assert_true (td_runner_get_sandboxed (f->fake->runner));
 
   f->project = g_dir_make_tmp ("td-flatpak-XXXXXX", NULL);
@@ -76,6 +73,14 @@ fixture_set_up (Fixture *f, const char * const *settings)
   g_assert_no_error (error);
   f->deployment = td_deployment_new (f->plan, f->fake->runner, f->project);
   f->preflight = td_preflight_new (f->fake->runner);
+}
+
+static void
+fixture_set_up (Fixture *f)
+{
+  static const char * const tools[] = { "helm", "minikube", "docker", NULL };
+
+  fixture_set_up_with (f, tools);
 }
 
 static void
@@ -91,18 +96,28 @@ fixture_tear_down (Fixture *f)
 }
 
 static void
+on_task_finished (TdPhaseRunner *runner, TdTask *task, const char *summary, GError *error, GPtrArray *summaries)
+{
+  g_ptr_array_add (summaries, g_strdup_printf ("%s %s", td_task_get_id (task), summary ? summary : error->message));
+}
+
+/* Runs @phase_id to a passed gate; returns "T001 summary" for each task. */
+static GPtrArray *
 run_phase (Fixture *f, const char *phase_id)
 {
   g_autoptr(TdPhaseRunner) runner = td_phase_runner_new (f->deployment, td_plan_lookup_phase (f->plan, phase_id));
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  GPtrArray *summaries = g_ptr_array_new_with_free_func (g_free);
 
+  g_signal_connect (runner, "task-finished", G_CALLBACK (on_task_finished), summaries);
   td_phase_runner_run_async (runner, NULL, got_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (td_phase_runner_run_finish (runner, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (td_phase_get_state (td_plan_lookup_phase (f->plan, phase_id)), ==, TD_PHASE_STATE_PASSED);
+  return summaries;
 }
 
 static char *
@@ -258,18 +273,21 @@ test_setup_and_cluster (void)
 {
   Fixture f = { 0 };
   g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
   const char * const *docker_env;
 
-  fixture_set_up (&f, NULL);
+  fixture_set_up (&f);
 
-  run_phase (&f, "setup");
+  /* helm is on the host only: the chart comes from "helm create", not the bundled skeleton. */
+  summaries = run_phase (&f, "setup");
+  g_assert_cmpstr (summaries->pdata[1], ==, "T002 Created charts/todo-app and emptied its templates/ folder.");
   calls = host_calls (&f);
   g_assert_null (td_deployment_get_docker_env (f.deployment));
   g_assert_cmpuint (assert_host_calls (&f, calls, "helm"), ==, 1);
   g_assert_cmpstr (((HostCall *) calls->pdata[0])->command, ==, "helm create charts/todo-app");
   g_clear_pointer (&calls, g_ptr_array_unref);
 
-  run_phase (&f, "cluster");
+  g_ptr_array_unref (run_phase (&f, "cluster"));
   docker_env = td_deployment_get_docker_env (f.deployment);
   g_assert_nonnull (docker_env);
   g_assert_nonnull (g_environ_getenv ((char **) docker_env, "DOCKER_HOST"));
@@ -278,6 +296,29 @@ test_setup_and_cluster (void)
   g_assert_cmpuint (assert_host_calls (&f, calls, "minikube"), >=, 2);   /* start, docker-env, … */
   g_assert_cmpuint (assert_host_calls (&f, calls, "docker"), >=, 1);     /* the gate's docker ps */
   assert_no_secrets (&f, calls);
+  fixture_tear_down (&f);
+}
+
+/* No helm on the host: flatpak-spawn says so, and T002 installs the bundled skeleton. */
+static void
+test_setup_without_host_helm (void)
+{
+  static const char * const tools[] = { "minikube", "docker", NULL };
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autofree char *calls = NULL;
+  g_autofree char *chart = NULL;
+  g_autofree char *expected_call = NULL;
+
+  fixture_set_up_with (&f, tools);
+  summaries = run_phase (&f, "setup");
+  g_assert_cmpstr (summaries->pdata[1], ==,
+                   "T002 helm is not installed: installed the bundled chart skeleton (bundled reference) in charts/todo-app.");
+  chart = g_build_filename (f.project, "charts", "todo-app", "Chart.yaml", NULL);
+  g_assert_true (g_file_test (chart, G_FILE_TEST_IS_REGULAR));
+  calls = read_calls (&f);
+  expected_call = g_strdup_printf ("flatpak-spawn --host --watch-bus --directory=%s helm create charts/todo-app\n", f.project);
+  g_assert_cmpstr (calls, ==, expected_call);
   fixture_tear_down (&f);
 }
 
@@ -339,7 +380,7 @@ show_backend_page (Fixture *f)
 {
   GtkWidget *page;
 
-  run_phase (f, "cluster");
+  g_ptr_array_unref (run_phase (f, "cluster"));
   td_phase_set_state (td_plan_lookup_phase (f->plan, "backend-image"), TD_PHASE_STATE_READY);
   page = g_object_ref_sink (td_image_page_new (td_plan_lookup_phase (f->plan, "backend-image"), f->preflight));
   td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), f->deployment);
@@ -359,7 +400,7 @@ test_image_build (void)
   g_autofree char *shown_prefix = NULL;
   guint builds = 0;
 
-  fixture_set_up (&f, NULL);
+  fixture_set_up (&f);
   page = show_backend_page (&f);
   /* The page shows the command as it really runs: through flatpak-spawn, docker-env as --env=. */
   shown_prefix = g_strdup_printf ("flatpak-spawn --host --watch-bus --env=%s",
@@ -400,7 +441,7 @@ test_gordon_terminal (void)
   gboolean late = FALSE;
   guint id;
 
-  fixture_set_up (&f, NULL);
+  fixture_set_up (&f);
   /* Gordon is offered once the (sandboxed) preflight found "docker ai" on the host. */
   td_preflight_run_async (f.preflight, NULL, NULL, got_result, &preflight_result);
   while (preflight_result == NULL)
@@ -451,6 +492,7 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/flatpak-sandbox/setup-and-cluster", test_setup_and_cluster);
+  g_test_add_func ("/flatpak-sandbox/setup-without-host-helm", test_setup_without_host_helm);
   g_test_add_func ("/flatpak-sandbox/image-build", test_image_build);
   g_test_add_func ("/flatpak-sandbox/gordon-terminal", test_gordon_terminal);
   status = g_test_run ();

@@ -241,17 +241,6 @@ first_line (const char *text)
   return NULL;
 }
 
-/* Inside Flatpak a missing host program is not a spawn error but flatpak-spawn failing: a shell's
- * 127, or the portal's "Failed to start command: … No such file or directory". */
-static gboolean
-host_program_missing (int         exit_status,
-                      const char *err)
-{
-  return exit_status == 127 ||
-         (strstr (err, "Failed to start command") != NULL &&
-          strstr (err, "No such file or directory") != NULL);
-}
-
 /* Inside Flatpak without --talk-name=org.freedesktop.Flatpak, flatpak-spawn cannot reach the
  * Flatpak service at all: "Portal call failed: org.freedesktop.DBus.Error.ServiceUnknown" (or
  * AccessDenied, when the name is visible but not callable). Then no host program can run. */
@@ -339,7 +328,7 @@ report_tool (TdPreflight      *self,
                                      HOST_ACCESS_FIX);
     }
   else if (exit_status != 0 && td_runner_get_sandboxed (self->runner) &&
-           host_program_missing (exit_status, err))
+           td_runner_host_program_missing (exit_status, err))
     {
       g_autofree char *detail = g_strdup_printf ("“%s” is not installed on the host or not on its PATH",
                                                  spec->argv[0]);
