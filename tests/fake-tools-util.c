@@ -49,6 +49,7 @@ fake_tools_new (const char * const *tools,
 
   fake->runner = td_runner_new ();
   td_runner_set_environ (fake->runner, (const char * const *) envp);
+  fake->envp = g_steal_pointer (&envp);
   no_flatpak = g_build_filename (fake->dir, "no-flatpak-info", NULL);
   td_runner_set_flatpak_info_path (fake->runner, no_flatpak);
   return fake;
@@ -78,12 +79,30 @@ fake_tools_free (FakeTools *fake)
 {
   fake_tools_remove_tree (fake->dir);
   g_object_unref (fake->runner);
+  g_strfreev (fake->envp);
   g_free (fake->dir);
   g_free (fake->bin_dir);
   g_free (fake->state_dir);
   g_free (fake->log);
   g_free (fake->env_log);
   g_free (fake);
+}
+
+void
+fake_tools_enter_flatpak (FakeTools *fake)
+{
+  g_autofree char *info = g_build_filename (fake->dir, "flatpak-info", NULL);
+  g_autofree char *sandbox_bin = g_build_filename (fake->dir, "sandbox-bin", NULL);
+  g_autofree char *target = g_test_build_filename (G_TEST_DIST, "fake-tools", "flatpak-spawn", NULL);
+  g_autofree char *link = g_build_filename (sandbox_bin, "flatpak-spawn", NULL);
+
+  g_assert_true (g_file_set_contents (info, "[Application]\nname=io.github.tododeploy.TodoDeploy\n", -1, NULL));
+  g_assert_cmpint (g_mkdir (sandbox_bin, 0700), ==, 0);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  fake->envp = g_environ_setenv (fake->envp, "PATH", sandbox_bin, TRUE);
+  fake->envp = g_environ_setenv (fake->envp, "FAKE_FLATPAK_HOST_PATH", fake->bin_dir, TRUE);
+  td_runner_set_environ (fake->runner, (const char * const *) fake->envp);
+  td_runner_set_flatpak_info_path (fake->runner, info);
 }
 
 static void

@@ -11,6 +11,7 @@ typedef struct {
   char     *log;        /* $FAKE_TOOLS_LOG */
   char     *env_log;    /* $FAKE_TOOLS_ENV_LOG */
   TdRunner *runner;
+  GStrv     envp;       /* the runner's environment for its children */
 } FakeTools;
 
 typedef struct {
@@ -23,6 +24,10 @@ typedef struct {
 FakeTools *fake_tools_new      (const char * const *tools,
                                 const char * const *settings);
 void       fake_tools_free     (FakeTools          *fake);
+/* Makes the runner sandboxed, as inside Flatpak: a fake /.flatpak-info, and a sandbox PATH that
+ * holds only the fake flatpak-spawn, which runs the commands with the tools' directory as the
+ * host's PATH. */
+void       fake_tools_enter_flatpak (FakeTools     *fake);
 /* Runs @argv to its end through the runner (with @overlay, the docker-env style environment
  * overlay) and asserts it could be run. */
 FakeRun   *fake_tools_run      (FakeTools          *fake,

@@ -2,6 +2,7 @@
  * the shared fixtures and (when installed) the real kubectl */
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "td-error.h"
 #include "td-kubeconfig.h"
@@ -936,6 +937,57 @@ test_exec_token (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (plugin_runs (fixture->dir), ==, 2);
 }
 
+/* Inside Flatpak (a fake /.flatpak-info) the plugin is a host program: it runs through the fake
+ * flatpak-spawn, which records its argv, with its environment and KUBERNETES_EXEC_INFO as --env=. */
+static void
+test_exec_on_flatpak_host (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plugin = write_plugin (fixture->dir, "bin/plugin",
+    "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+    "\"status\":{\"token\":\"host-token\"}}");
+  g_autofree char *path = exec_kubeconfig (fixture->dir, "./bin/plugin", "      provideClusterInfo: true\n");
+  g_autoptr(TdKubeconfig) kubeconfig = load_explicit (path);
+  g_autoptr(TdRunner) runner = td_runner_new ();
+  g_autoptr(TdKubeCredentials) creds = NULL;
+  g_autofree char *spawn_dir = g_build_filename (fixture->dir, "spawn", NULL);
+  g_autofree char *spawn_link = g_build_filename (spawn_dir, "flatpak-spawn", NULL);
+  g_autofree char *fake_spawn = g_test_build_filename (G_TEST_DIST, "fake-tools", "flatpak-spawn", NULL);
+  g_autofree char *info = write_file (fixture->dir, "flatpak-info", "[Application]\n");
+  g_autofree char *log = g_build_filename (fixture->dir, "calls.log", NULL);
+  g_autofree char *search_path = NULL;
+  g_autofree char *calls = NULL;
+  g_autofree char *expected_start = g_strdup ("flatpak-spawn --host --watch-bus --env=PLUGIN_GREETING=hello "
+                                                     "--env=KUBERNETES_EXEC_INFO={");
+  g_autofree char *expected_end = g_strdup_printf (" %s --flag two words\n", plugin);
+  g_autofree char *args = NULL;
+  g_autofree char *greeting = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+
+  g_assert_cmpint (g_mkdir (spawn_dir, 0700), ==, 0);
+  g_assert_cmpint (symlink (fake_spawn, spawn_link), ==, 0);
+  search_path = g_strconcat (spawn_dir, ":", g_environ_getenv (envp, "PATH"), NULL);
+  envp = g_environ_setenv (envp, "PATH", search_path, TRUE);
+  envp = g_environ_setenv (envp, "FAKE_TOOLS_LOG", log, TRUE);
+  td_runner_set_environ (runner, (const char * const *) envp);
+  td_runner_set_flatpak_info_path (runner, info);
+  td_kubeconfig_set_runner (kubeconfig, runner);
+
+  creds = resolve_in_loop (kubeconfig, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (creds->token, ==, "host-token");
+  g_assert_cmpint (plugin_runs (fixture->dir), ==, 1);
+  /* The --env= options reached the plugin, as the host's environment. */
+  greeting = read_in (fixture->dir, "greeting");
+  g_assert_cmpstr (greeting, ==, "hello");
+  args = read_in (fixture->dir, "args");
+  g_assert_cmpstr (args, ==, "--flag|two words|");
+  calls = read_in (fixture->dir, "calls.log");
+  g_assert_true (g_str_has_prefix (calls, expected_start));
+  g_assert_true (g_str_has_suffix (calls, expected_end));
+  g_assert_nonnull (strstr (calls, "\"server\":\"https://127.0.0.1:6443\""));
+}
+
 static void
 test_exec_expired_and_no_cluster_info (Fixture *fixture, gconstpointer data)
 {
@@ -1078,6 +1130,7 @@ main (int argc, char **argv)
   ADD ("/kubeconfig/resolve/missing-references", test_missing_references);
   ADD ("/kubeconfig/resolve/validation", test_validation);
   ADD ("/kubeconfig/exec/token-cached", test_exec_token);
+  ADD ("/kubeconfig/exec/flatpak-host", test_exec_on_flatpak_host);
   ADD ("/kubeconfig/exec/expired", test_exec_expired_and_no_cluster_info);
   ADD ("/kubeconfig/exec/certificate", test_exec_certificate);
   ADD ("/kubeconfig/exec/failures", test_exec_failures);

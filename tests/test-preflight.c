@@ -478,6 +478,42 @@ test_sandboxed_host_tool_missing (void)
   g_unlink (info);
 }
 
+/* flatpak-spawn cannot reach the Flatpak service: every tool row names the missing permission and
+ * the exact command that grants it, instead of calling the tools "not installed". */
+static void
+test_sandboxed_without_host_permission (gconstpointer mode)
+{
+  const char *with_spawn[] = { "minikube", "docker", "kubectl", "helm", "kubectl-ai", "kagent",
+                               "flatpak-spawn", NULL };
+  g_autofree char *setting = g_strdup_printf ("FAKE_FLATPAK_SPAWN=%s", (const char *) mode);
+  const char *settings[] = { setting, NULL };
+  g_autoptr(Env) env = env_new (with_spawn, settings);
+  g_autofree char *info = g_build_filename (env->dir, "flatpak-info", NULL);
+  const char *expected_fix =
+    "Run “flatpak override --user --talk-name=org.freedesktop.Flatpak io.github.tododeploy.TodoDeploy” "
+    "in a terminal, then restart Todo Deploy";
+  g_autofree char *log = NULL;
+
+  g_assert_true (g_file_set_contents (info, "[Application]\n", -1, NULL));
+  td_runner_set_flatpak_info_path (env->runner, info);
+  g_assert_false (run_preflight (env, "complete"));
+  for (guint i = 0; all_tools[i] != NULL; i++)
+    assert_row (env, all_tools[i], TD_CHECK_STATUS_FAILED,
+                "Todo Deploy cannot start programs on the host: its Flatpak permission to talk to "
+                "org.freedesktop.Flatpak is missing", expected_fix);
+  assert_row (env, "gordon", TD_CHECK_STATUS_FAILED,
+              "Todo Deploy cannot start programs on the host: its Flatpak permission to talk to "
+              "org.freedesktop.Flatpak is missing", expected_fix);
+  /* The tools were asked for through flatpak-spawn, and none of them ran. */
+  log = read_log (env);
+  g_assert_nonnull (strstr (log, "flatpak-spawn --host --watch-bus helm version --short\n"));
+  g_assert_null (strstr (log, "\nhelm "));
+  g_assert_false (g_str_has_prefix (log, "helm "));
+  /* The project rows do not depend on the host. */
+  g_assert_cmpint (td_preflight_check_get_status (row (env, "env-file")), ==, TD_CHECK_STATUS_OK);
+  g_unlink (info);
+}
+
 static void
 test_parse_version (void)
 {
@@ -529,6 +565,10 @@ main (int   argc,
   g_test_add_func ("/preflight/cancel", test_cancel);
   g_test_add_func ("/preflight/sandboxed-runs-on-host", test_sandboxed_runs_on_host);
   g_test_add_func ("/preflight/sandboxed-host-tool-missing", test_sandboxed_host_tool_missing);
+  g_test_add_data_func ("/preflight/sandboxed-without-host-permission/service-unknown",
+                        "service-unknown", test_sandboxed_without_host_permission);
+  g_test_add_data_func ("/preflight/sandboxed-without-host-permission/access-denied",
+                        "access-denied", test_sandboxed_without_host_permission);
   g_test_add_func ("/preflight/parse-version", test_parse_version);
   g_test_add_func ("/preflight/status-icons", test_status_icons);
 

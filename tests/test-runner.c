@@ -470,6 +470,19 @@ test_flatpak_spawn_missing (void)
   g_rmdir (dir);
 }
 
+static void
+test_host_program_missing (void)
+{
+  g_assert_true (td_runner_host_program_missing (127, "sh: 1: exec: helm: not found"));
+  g_assert_true (td_runner_host_program_missing (1, "Portal call failed: Failed to start command: Failed to "
+                                                    "execute child process “helm” (No such file or directory)"));
+  /* A program that ran and failed, or a missing permission, is not a missing program. */
+  g_assert_false (td_runner_host_program_missing (1, "Error: INSTALLATION FAILED: No such file or directory"));
+  g_assert_false (td_runner_host_program_missing (1, "Portal call failed: org.freedesktop.DBus.Error.ServiceUnknown"));
+  g_assert_false (td_runner_host_program_missing (0, "Failed to start command … No such file or directory"));
+  g_assert_false (td_runner_host_program_missing (2, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,6 +502,7 @@ main (int   argc,
   g_test_add_func ("/runner/flatpak/not-sandboxed", test_not_sandboxed_argv);
   g_test_add_func ("/runner/flatpak/wrapping", test_flatpak_wrapping);
   g_test_add_func ("/runner/flatpak/spawn-missing", test_flatpak_spawn_missing);
+  g_test_add_func ("/runner/flatpak/host-program-missing", test_host_program_missing);
 
   return g_test_run ();
 }

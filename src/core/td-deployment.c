@@ -327,6 +327,7 @@ td_deployment_connect_async (TdDeployment *self, GCancellable *cancellable,
   g_autoptr(GError) error = NULL;
 
   g_task_set_source_tag (task, td_deployment_connect_async);
+  td_kubeconfig_set_runner (kubeconfig, self->runner);
   if (!td_kubeconfig_load (kubeconfig, self->kubeconfig_path, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -5,6 +5,7 @@
 
 #include "td-error.h"
 #include "td-kubeconfig.h"
+#include "td-runner.h"
 #include "td-yaml.h"
 
 /* ---- The model: one struct per kind of entry, described by a field table ----
@@ -150,6 +151,7 @@ struct _TdKubeconfig {
   GHashTable *entries[N_KINDS];      /* name → Cluster / Context / User */
   GHashTable *exec_cache;            /* user name → ExecCredential */
   guint       generation;            /* bumped by every load, so late plugin results are dropped */
+  TdRunner   *runner;                /* NULL: exec plugins start here, never on the Flatpak host */
 };
 
 G_DEFINE_FINAL_TYPE (TdKubeconfig, td_kubeconfig, G_TYPE_OBJECT)
@@ -1046,14 +1048,50 @@ build_exec_info (const ExecConfig *exec, const TdKubeCredentials *creds)
   return json_to_string (root, FALSE);
 }
 
-/* The one place that starts the plugin (to be switched to TdRunner). stdin is /dev/null: we are
- * never interactive. */
+/* Inside Flatpak the plugin (a cloud provider's CLI) is a host program: it runs through the
+ * runner's flatpak-spawn argv, its environment passed as --env= options. */
 static GSubprocess *
-exec_plugin_spawn (const ExecConfig *exec, const char *exec_info, GError **error)
+exec_plugin_spawn_on_host (TdRunner *runner, const ExecConfig *exec, const char * const *argv,
+                           const char *exec_info, GError **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                               G_SUBPROCESS_FLAGS_SEARCH_PATH_FROM_ENVP);
+  g_autoptr(GStrvBuilder) overlay_builder = g_strv_builder_new ();
+  g_autofree char *info_entry = g_strconcat ("KUBERNETES_EXEC_INFO=", exec_info, NULL);
+  g_auto(GStrv) overlay = NULL;
+  g_auto(GStrv) host_argv = NULL;
+  g_auto(GStrv) env = NULL;
+
+  for (guint i = 0; i < exec->env->len; i++)
+    {
+      const ExecEnv *entry = exec->env->pdata[i];
+      g_autofree char *pair = g_strdup_printf ("%s=%s", entry->name, entry->value != NULL ? entry->value : "");
+
+      g_strv_builder_add (overlay_builder, pair);
+    }
+  g_strv_builder_add (overlay_builder, info_entry);
+  overlay = g_strv_builder_end (overlay_builder);
+  host_argv = td_runner_build_argv (runner, argv, NULL, (const char * const *) overlay);
+  env = td_runner_build_environ (runner, NULL);
+  g_subprocess_launcher_set_environ (launcher, env);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) host_argv, error);
+}
+
+/* The one place that starts the plugin. stdin is /dev/null: we are never interactive. */
+static GSubprocess *
+exec_plugin_spawn (TdRunner *runner, const ExecConfig *exec, const char *exec_info, GError **error)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, exec->command);
+  for (guint i = 0; exec->args[i] != NULL; i++)
+    g_ptr_array_add (argv, exec->args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (runner != NULL && td_runner_get_sandboxed (runner))
+    return exec_plugin_spawn_on_host (runner, exec, (const char * const *) argv->pdata, exec_info, error);
 
   for (guint i = 0; i < exec->env->len; i++)
     {
@@ -1061,11 +1099,6 @@ exec_plugin_spawn (const ExecConfig *exec, const char *exec_info, GError **error
       g_subprocess_launcher_setenv (launcher, env->name, env->value != NULL ? env->value : "", TRUE);
     }
   g_subprocess_launcher_setenv (launcher, "KUBERNETES_EXEC_INFO", exec_info, TRUE);
-
-  g_ptr_array_add (argv, exec->command);
-  for (guint i = 0; exec->args[i] != NULL; i++)
-    g_ptr_array_add (argv, exec->args[i]);
-  g_ptr_array_add (argv, NULL);
   return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
 }
 
@@ -1170,7 +1203,7 @@ resolve_begin (TdKubeconfig *self, const char *context_name, GError **error)
 
   resolution->exec = g_rc_box_acquire (user->exec);
   exec_info = build_exec_info (user->exec, resolution->creds);
-  resolution->plugin = exec_plugin_spawn (user->exec, exec_info, &spawn_error);
+  resolution->plugin = exec_plugin_spawn (self->runner, user->exec, exec_info, &spawn_error);
   if (resolution->plugin == NULL)
     {
       if (g_error_matches (spawn_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
@@ -1435,6 +1468,14 @@ td_kubeconfig_set_home_dir (TdKubeconfig *self, const char *home_dir)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOME_DIR]);
 }
 
+void
+td_kubeconfig_set_runner (TdKubeconfig *self, TdRunner *runner)
+{
+  g_return_if_fail (TD_IS_KUBECONFIG (self));
+  g_return_if_fail (runner == NULL || TD_IS_RUNNER (runner));
+  g_set_object (&self->runner, runner);
+}
+
 const char *
 td_kubeconfig_get_home_dir (TdKubeconfig *self)
 {
@@ -1478,6 +1519,7 @@ td_kubeconfig_finalize (GObject *object)
   for (KindId kind_id = 0; kind_id < N_KINDS; kind_id++)
     g_hash_table_unref (self->entries[kind_id]);
   g_hash_table_unref (self->exec_cache);
+  g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (td_kubeconfig_parent_class)->finalize (object);
 }

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "td-kube-credentials.h"
+#include "td-runner.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,10 @@ const char         *td_kubeconfig_get_home_dir             (TdKubeconfig        
 void                td_kubeconfig_set_kubeconfig_env       (TdKubeconfig        *self,
                                                             const char          *kubeconfig_env);
 const char         *td_kubeconfig_get_kubeconfig_env       (TdKubeconfig        *self);
+/* Exec plugins then start the way @runner starts programs: on the host, inside Flatpak. NULL (the
+ * default): directly. */
+void                td_kubeconfig_set_runner               (TdKubeconfig        *self,
+                                                            TdRunner            *runner);
 
 /* Reads and merges the files (replacing whatever was loaded before). @explicit_path may be NULL.
  * Errors: TD_ERROR_NOT_FOUND when the explicit file is missing or no file exists at all,

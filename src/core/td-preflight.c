@@ -241,16 +241,25 @@ first_line (const char *text)
   return NULL;
 }
 
-/* Inside Flatpak a missing host program is not a spawn error but flatpak-spawn failing: a shell's
- * 127, or the portal's "Failed to start command: … No such file or directory". */
+/* Inside Flatpak without --talk-name=org.freedesktop.Flatpak, flatpak-spawn cannot reach the
+ * Flatpak service at all: "Portal call failed: org.freedesktop.DBus.Error.ServiceUnknown" (or
+ * AccessDenied, when the name is visible but not callable). Then no host program can run. */
 static gboolean
-host_program_missing (int         exit_status,
-                      const char *err)
+host_access_denied (int         exit_status,
+                    const char *err)
 {
-  return exit_status == 127 ||
-         (strstr (err, "Failed to start command") != NULL &&
-          strstr (err, "No such file or directory") != NULL);
+  return exit_status != 0 &&
+         strstr (err, "Portal call failed") != NULL &&
+         (strstr (err, "org.freedesktop.DBus.Error.ServiceUnknown") != NULL ||
+          strstr (err, "org.freedesktop.DBus.Error.AccessDenied") != NULL);
 }
+
+#define HOST_ACCESS_DETAIL \
+  "Todo Deploy cannot start programs on the host: its Flatpak permission to talk to " \
+  "org.freedesktop.Flatpak is missing"
+#define HOST_ACCESS_FIX \
+  "Run “flatpak override --user --talk-name=org.freedesktop.Flatpak " APP_ID "” in a terminal, " \
+  "then restart Todo Deploy"
 
 /* ---- Tools ---------------------------------------------------------------------------------- */
 
@@ -312,8 +321,14 @@ report_tool (TdPreflight      *self,
       /* Not found, or not runnable: the runner's message already names the program. */
       td_preflight_check_set_result (check, missing_status, NULL, error->message, spec->fix);
     }
+  else if (td_runner_get_sandboxed (self->runner) && host_access_denied (exit_status, err))
+    {
+      /* Every tool row says so: none of them can be checked until the permission is granted. */
+      td_preflight_check_set_result (check, TD_CHECK_STATUS_FAILED, NULL, HOST_ACCESS_DETAIL,
+                                     HOST_ACCESS_FIX);
+    }
   else if (exit_status != 0 && td_runner_get_sandboxed (self->runner) &&
-           host_program_missing (exit_status, err))
+           td_runner_host_program_missing (exit_status, err))
     {
       g_autofree char *detail = g_strdup_printf ("“%s” is not installed on the host or not on its PATH",
                                                  spec->argv[0]);

@@ -236,6 +236,18 @@ td_runner_build_argv (TdRunner           *self,
   return g_strv_builder_end (builder);
 }
 
+gboolean
+td_runner_host_program_missing (int         exit_status,
+                                const char *stderr_text)
+{
+  if (stderr_text == NULL)
+    stderr_text = "";
+  return exit_status == 127 ||
+         (exit_status != 0 &&
+          strstr (stderr_text, "Failed to start command") != NULL &&
+          strstr (stderr_text, "No such file or directory") != NULL);
+}
+
 char **
 td_runner_build_environ (TdRunner           *self,
                          const char * const *env_overlay)

@@ -33,6 +33,11 @@ char      **td_runner_build_argv            (TdRunner            *self,
                                              const char * const  *argv,
                                              const char          *cwd,
                                              const char * const  *env_overlay);
+/* Inside Flatpak a program missing on the host is not a spawn error but flatpak-spawn failing: a
+ * shell's 127, or the portal's "Failed to start command: … No such file or directory" (exit 1).
+ * @stderr_text: what the run printed on stderr (NULL counts as empty). */
+gboolean    td_runner_host_program_missing  (int                  exit_status,
+                                             const char          *stderr_text);
 /* The environment a child started with @env_overlay gets (ours or td_runner_set_environ's, plus
  * the overlay; inside Flatpak the overlay travels as --env= options instead). For callers that
  * start programs themselves, such as a terminal widget. */

@@ -294,6 +294,7 @@ td_status_cli_run (const TdStatusOptions *options,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TdKubeconfig) kubeconfig = td_kubeconfig_new ();
+  g_autoptr(TdRunner) runner = td_runner_new ();   /* exec plugins run on the host inside Flatpak */
   g_autoptr(TdKubeCredentials) credentials = NULL;
   g_autoptr(TdKubeClient) client = NULL;
   g_autoptr(TdPodMonitor) monitor = NULL;
@@ -302,6 +303,7 @@ td_status_cli_run (const TdStatusOptions *options,
   guint sigint_id, sigterm_id;
 
   g_return_val_if_fail (options != NULL, TD_STATUS_EXIT_ERROR);
+  td_kubeconfig_set_runner (kubeconfig, runner);
 
   if (options->output != NULL && g_strcmp0 (options->output, "json") != 0)
     {

@@ -97,6 +97,27 @@ install_bundled_skeleton (const char *chart_dir, GError **error)
   return TRUE;
 }
 
+/* T002 without helm: the bundled skeleton, labelled as such. */
+static char *
+use_bundled_skeleton (TdDeployment *deployment, TdTask *task, GError **error)
+{
+  g_autofree char *chart_dir = td_deployment_project_path (deployment, td_task_get_artifact (task));
+
+  if (!install_bundled_skeleton (chart_dir, error))
+    return NULL;
+  return g_strdup_printf ("helm is not installed: installed the bundled chart skeleton (bundled reference) in %s.",
+                          td_task_get_artifact (task));
+}
+
+static void
+return_summary (GTask *gtask, char *summary, GError *error)
+{
+  if (summary == NULL)
+    g_task_return_error (gtask, error);
+  else
+    g_task_return_pointer (gtask, summary, g_free);
+}
+
 /* ---- YAML top-level keys (Chart.yaml) ------------------------------------------------------ */
 
 static char *
@@ -345,6 +366,15 @@ command_waited (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (gtask, g_steal_pointer (&error));
       return;
     }
+  if (status != 0 && td_yaml_mapping_get (node, "keep") != NULL &&
+      td_runner_get_sandboxed (td_deployment_get_runner (deployment)) &&
+      td_runner_host_program_missing (status, data->last_error_line->str))
+    {
+      /* Inside Flatpak this is how we learn that the host has no helm (see run_command). */
+      char *summary = use_bundled_skeleton (deployment, data->task, &error);
+      return_summary (gtask, summary, g_steal_pointer (&error));
+      return;
+    }
   if (status != 0)
     {
       g_task_return_new_error (gtask, TD_ERROR, TD_ERROR_EXITED, "“%s” failed (exit status %d)%s%s",
@@ -423,7 +453,11 @@ run_command (TdDeployment *deployment, TdTask *task, GTask *gtask)
       /* T002: never overwrite a chart the user already has; without helm, use the bundled skeleton. */
       g_autofree char *chart_dir = td_deployment_project_path (deployment, td_task_get_artifact (task));
       g_autofree char *chart_yaml = g_build_filename (chart_dir, "Chart.yaml", NULL);
-      g_autofree char *helm = td_runner_find_program (td_deployment_get_runner (deployment), data->argv[0]);
+      TdRunner *runner = td_deployment_get_runner (deployment);
+      /* Inside Flatpak helm is on the host, out of our sight: it is tried, and command_waited
+       * falls back to the skeleton when the host has none. */
+      gboolean sandboxed = td_runner_get_sandboxed (runner);
+      g_autofree char *helm = sandboxed ? NULL : td_runner_find_program (runner, data->argv[0]);
 
       if (g_file_test (chart_yaml, G_FILE_TEST_EXISTS))
         {
@@ -432,13 +466,10 @@ run_command (TdDeployment *deployment, TdTask *task, GTask *gtask)
           g_object_unref (gtask);
           return;
         }
-      if (helm == NULL)
+      if (!sandboxed && helm == NULL)
         {
-          if (!install_bundled_skeleton (chart_dir, &error))
-            g_task_return_error (gtask, g_steal_pointer (&error));
-          else
-            g_task_return_pointer (gtask, g_strdup_printf ("helm is not installed: installed the bundled chart skeleton (bundled reference) in %s.",
-                                                           td_task_get_artifact (task)), g_free);
+          char *summary = use_bundled_skeleton (deployment, task, &error);
+          return_summary (gtask, summary, g_steal_pointer (&error));
           g_object_unref (gtask);
           return;
         }
