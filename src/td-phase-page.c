@@ -5,6 +5,8 @@
 #include <glib/gi18n.h>
 
 #include "td-check-result.h"
+#include "td-frontend-url.h"
+#include "td-health-analysis.h"
 #include "td-minikube.h"
 #include "td-phase-page.h"
 #include "td-phase-runner.h"
@@ -22,6 +24,12 @@ struct _TdPhasePage
   TdPodTable           *pod_table;      /* phases that watch pods (Verify) */
   TdPodMonitor         *monitor;
   GCancellable         *connect_cancellable;
+  TdPreflight          *preflight;      /* says whether kagent is installed; may be NULL */
+  TdTask               *health_task;    /* the agent task with the built-in pod-health fallback */
+  GCancellable         *analysis_cancellable;
+  GtkWidget            *chatbot_group;  /* the frontend URL and Open Todo Chatbot */
+  GtkWidget            *chatbot_row;
+  char                 *chatbot_url;
 
   GtkLabel             *story_label;
   GtkLabel             *title_label;
@@ -236,6 +244,211 @@ describe_check (const TdYamlNode *check)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+
+/* ---- health analysis, the phase that fixes a failure, the chatbot's URL ------------------------ */
+
+/* The task that appends the audit line about @task (T029 for T028). */
+static TdTask *
+audit_task_about (TdPhase *phase, TdTask *task)
+{
+  GListModel *tasks = td_phase_get_tasks (phase);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(TdTask) candidate = g_list_model_get_item (tasks, i);
+
+      if (td_task_get_n_audit_entries (candidate) > 0 &&
+          g_strcmp0 (td_task_get_audit_entry (candidate, 0)->about, td_task_get_id (task)) == 0)
+        return candidate;
+    }
+  return NULL;
+}
+
+static void
+add_health_button (TdPhasePage *self, TdTask *task, GtkWidget *row)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Analyse"));
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "phase.analyse-health");
+  gtk_widget_set_tooltip_text (button, _("Ask kagent how healthy the pods are; without kagent, Todo Deploy analyses them itself"));
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  self->health_task = task;
+}
+
+static gboolean
+kagent_available (TdPhasePage *self)
+{
+  TdPreflightCheck *check = self->preflight ? td_preflight_lookup (self->preflight, "kagent") : NULL;
+
+  return check != NULL && td_preflight_check_get_status (check) == TD_CHECK_STATUS_OK;
+}
+
+static void
+health_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdHealthReport) report = td_health_analysis_run_finish (result, &error);
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+  GtkWidget *row = self->health_task ? g_hash_table_lookup (self->task_rows, td_task_get_id (self->health_task)) : NULL;
+  TdTask *audit_task = self->health_task ? audit_task_about (phase, self->health_task) : NULL;
+  GtkWidget *audit_row = audit_task ? g_hash_table_lookup (self->task_rows, td_task_get_id (audit_task)) : NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *audit_text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || row == NULL)
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", TRUE);
+  if (report == NULL)
+    {
+      row_set_status (row, TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (row, error->message);
+      return;
+    }
+  /* The built-in analysis is labelled as such, with the reason kagent's answer was not used. */
+  if (report->builtin)
+    text = g_strdup_printf (_("Built-in analysis (%s):\n%s"),
+                            report->kagent_error ? report->kagent_error : _("kagent is not installed"), report->text);
+  else
+    text = g_strdup_printf (_("kagent:\n%s"), report->text);
+  row_set_status (row, TD_CHECK_STATUS_OK);
+  row_set_subtitle (row, text);
+  if (audit_row != NULL)
+    {
+      audit_text = g_strdup_printf (_("Appended a [%s] line to %s."), report->tag, TD_AUDIT_LOG_FILE_NAME);
+      row_set_status (audit_row, TD_CHECK_STATUS_OK);
+      row_set_subtitle (audit_row, audit_text);
+    }
+}
+
+static void
+analyse_health_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+  g_autoptr(GListStore) no_pods = NULL;
+  GListModel *pods;
+  GtkWidget *row;
+
+  if (deployment == NULL || self->health_task == NULL)
+    return;
+  row = g_hash_table_lookup (self->task_rows, td_task_get_id (self->health_task));
+  if (self->monitor != NULL)
+    pods = G_LIST_MODEL (self->monitor);
+  else
+    pods = G_LIST_MODEL (no_pods = g_list_store_new (TD_TYPE_POD));
+  g_cancellable_cancel (self->analysis_cancellable);
+  g_clear_object (&self->analysis_cancellable);
+  self->analysis_cancellable = g_cancellable_new ();
+  row_set_status (row, TD_CHECK_STATUS_RUNNING);
+  gtk_widget_action_set_enabled (widget, "phase.analyse-health", FALSE);
+  td_health_analysis_run_async (deployment, self->health_task, audit_task_about (phase, self->health_task),
+                                kagent_available (self), pods, self->analysis_cancellable,
+                                health_analysed, g_object_ref (self));
+}
+
+/* Each gate row can send the user to the phase whose tasks fix what failed. */
+static void
+add_go_to_button (GtkWidget *row)
+{
+  GtkWidget *button = gtk_button_new ();
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (button, FALSE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.go-to-phase");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "go-to-button", button);
+}
+
+static void
+row_show_fix_phase (TdPhasePage *self, GtkWidget *row, TdCheckResult *result)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (row), "go-to-button");
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  const char *phase_id = result ? td_check_result_get_fix_phase (result) : NULL;
+  TdPhase *target = phase_id && deployment ? td_plan_lookup_phase (td_deployment_get_plan (deployment), phase_id) : NULL;
+  g_autofree char *label = NULL;
+
+  gtk_widget_set_visible (button, target != NULL && !td_check_result_get_passed (result));
+  if (target == NULL)
+    return;
+  label = g_strdup_printf (_("Go to %s"), td_phase_get_title (target));
+  gtk_button_set_label (GTK_BUTTON (button), label);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (phase_id));
+}
+
+static gboolean
+gate_has_check (TdPhase *phase, const char *kind)
+{
+  TdGate *gate = td_phase_get_gate (phase);
+
+  for (guint i = 0; i < td_gate_get_n_checks (gate); i++)
+    if (g_strcmp0 (td_gate_get_check_kind (gate, i), kind) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The phase that probes the frontend, and the phases after it, offer to open the chatbot. */
+static gboolean
+phase_reaches_frontend (TdPhase *phase)
+{
+  return gate_has_check (phase, "url-responds") || gate_has_check (phase, "audit-entries");
+}
+
+static void
+add_chatbot_group (TdPhasePage *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->gate_group));
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Open Todo Chatbot"));
+
+  self->chatbot_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->chatbot_group), _("Todo Chatbot"));
+  self->chatbot_row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->chatbot_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->chatbot_row), _("Address"));
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "phase.open-chatbot");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->chatbot_row), button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->chatbot_group), self->chatbot_row);
+  gtk_widget_set_visible (self->chatbot_group, FALSE);
+  gtk_box_insert_child_after (GTK_BOX (box), self->chatbot_group, GTK_WIDGET (self->gate_group));
+}
+
+/* Shows the URL the url-responds check found (kept by the deployment, so Finish sees it too). */
+static void
+update_chatbot (TdPhasePage *self)
+{
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  const char *url = deployment ? td_frontend_url_get_last (deployment) : NULL;
+
+  if (self->chatbot_group == NULL)
+    return;
+  g_free (self->chatbot_url);
+  self->chatbot_url = g_strdup (url);
+  gtk_widget_set_visible (self->chatbot_group, url != NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->chatbot_row), url ? url : "");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.open-chatbot", url != NULL);
+}
+
+static void
+open_chatbot_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->chatbot_url == NULL)
+    return;
+  /* Inside Flatpak the OpenURI portal opens the browser. */
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->chatbot_url, GDK_CURRENT_TIME);
+}
+
 static gboolean
 phase_watches_pods (TdPhase *phase)
 {
@@ -316,6 +529,7 @@ static void
 td_phase_page_shown (TdWizardPage *page)
 {
   start_monitor (TD_PHASE_PAGE (page));
+  update_chatbot (TD_PHASE_PAGE (page));
 }
 
 static void
@@ -338,6 +552,9 @@ populate (TdPhasePage *self, TdPhase *phase)
 
       g_hash_table_insert (self->task_rows, g_strdup (td_task_get_id (task)), row);
       adw_preferences_group_add (self->tasks_group, row);
+      if (g_strcmp0 (td_yaml_mapping_get_string (td_task_get_node (task), "fallback"), "pod-health") == 0 &&
+          self->health_task == NULL)
+        add_health_button (self, task, row);
       if (g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", "minikube start"))
         adw_preferences_group_add (self->tasks_group, make_memory_hint_row ());
     }
@@ -360,9 +577,12 @@ populate (TdPhasePage *self, TdPhase *phase)
       g_object_set_data_full (G_OBJECT (row), "detail", g_steal_pointer (&detail), g_free);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), status);
       g_object_set_data (G_OBJECT (row), "status-stack", status);
+      add_go_to_button (row);
       adw_preferences_group_add (self->gate_group, row);
       g_ptr_array_add (self->gate_rows, row);
     }
+  if (phase_reaches_frontend (phase))
+    add_chatbot_group (self);
 }
 
 /* ---- running --------------------------------------------------------------------------------- */
@@ -427,7 +647,9 @@ on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdP
         text = g_strdup (td_check_result_get_message (result));
       row_set_status (row, td_check_result_get_status (result));
       row_set_subtitle (row, text);
+      row_show_fix_phase (self, row, result);
     }
+  update_chatbot (self);
 }
 
 static void
@@ -438,6 +660,7 @@ reset_gate_rows (TdPhasePage *self, TdCheckStatus status)
       GtkWidget *row = self->gate_rows->pdata[i];
       row_set_status (row, status);
       row_set_subtitle (row, g_object_get_data (G_OBJECT (row), "detail"));
+      row_show_fix_phase (self, row, NULL);
     }
 }
 
@@ -520,11 +743,14 @@ on_deployment_changed (TdPhasePage *self)
   TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->analysis_cancellable);
   stop_monitor (self);
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
   reset_task_rows (self);
+  update_chatbot (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", deployment != NULL);
   reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
   if (deployment != NULL)
     {
@@ -573,6 +799,10 @@ td_phase_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->analysis_cancellable);
+  g_clear_object (&self->analysis_cancellable);
+  g_clear_object (&self->preflight);
+  g_clear_pointer (&self->chatbot_url, g_free);
   stop_monitor (self);
   self->pod_table = NULL;
   if (self->runner != NULL)
@@ -604,6 +834,8 @@ td_phase_page_class_init (TdPhasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdPhasePage, later_label);
   gtk_widget_class_install_action (widget_class, "phase.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "phase.check-gate", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "phase.analyse-health", NULL, analyse_health_action);
+  gtk_widget_class_install_action (widget_class, "phase.open-chatbot", NULL, open_chatbot_action);
 }
 
 static void
@@ -612,10 +844,26 @@ td_phase_page_init (TdPhasePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->task_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->gate_rows = g_ptr_array_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.open-chatbot", FALSE);
 }
 
 GtkWidget *
 td_phase_page_new (TdPhase *phase)
 {
   return g_object_new (TD_TYPE_PHASE_PAGE, "phase", phase, NULL);
+}
+
+void
+td_phase_page_set_preflight (TdPhasePage *self, TdPreflight *preflight)
+{
+  g_return_if_fail (TD_IS_PHASE_PAGE (self));
+  g_set_object (&self->preflight, preflight);
+}
+
+const char *
+td_phase_page_get_chatbot_url (TdPhasePage *self)
+{
+  g_return_val_if_fail (TD_IS_PHASE_PAGE (self), NULL);
+  return self->chatbot_url;
 }

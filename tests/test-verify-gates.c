@@ -338,7 +338,8 @@ test_url_missing_service (void)
                               store_result, &found);
   url = td_frontend_url_find_finish (wait_for (&found), &error);
   g_assert_null (url);
-  g_assert_error (error, TD_ERROR, TD_ERROR_NOT_FOUND);
+  g_assert_error (error, TD_KUBE_ERROR, TD_KUBE_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "The Service todo-frontend is not in namespace default: deploy the chart first.");
   fixture_stop (&fixture);
 }
 

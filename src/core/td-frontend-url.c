@@ -248,7 +248,7 @@ service_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   if (data->service_object == NULL)
     {
       if (g_error_matches (error, TD_KUBE_ERROR, TD_KUBE_ERROR_NOT_FOUND))
-        g_task_return_new_error (task, TD_ERROR, TD_ERROR_NOT_FOUND,
+        g_task_return_new_error (task, TD_KUBE_ERROR, TD_KUBE_ERROR_NOT_FOUND,
                                  "The Service %s is not in namespace %s: deploy the chart first.",
                                  data->service, data->namespace_);
       else

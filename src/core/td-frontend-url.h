@@ -28,7 +28,8 @@ char    *td_frontend_url_from_objects     (JsonObject     *service,
                                            gint64          preferred_node_port,
                                            GError        **error);
 
-/* Finds the URL of @service (in the plan's namespace) by @route. */
+/* Finds the URL of @service (in the plan's namespace) by @route. A Service that is not there
+ * fails with TD_KUBE_ERROR_NOT_FOUND. */
 void     td_frontend_url_find_async       (TdDeployment        *deployment,
                                            const char          *service,
                                            gint64               preferred_node_port,

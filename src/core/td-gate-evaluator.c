@@ -12,6 +12,26 @@
 
 typedef void (*CheckFunc) (TdDeployment *deployment, const TdYamlNode *check, GTask *task);
 
+#define WAIT_LIMIT_KEY "td-gate-wait-limit"
+
+void
+td_gate_set_wait_limit (TdDeployment *deployment, guint seconds)
+{
+  g_object_set_data (G_OBJECT (deployment), WAIT_LIMIT_KEY, GUINT_TO_POINTER (seconds));
+}
+
+/* The check's `timeout_seconds` (else @fallback), within the deployment's wait limit. */
+static guint
+check_wait_seconds (TdDeployment *deployment, const TdYamlNode *check, gint64 fallback)
+{
+  guint limit = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (deployment), WAIT_LIMIT_KEY));
+  gint64 seconds = fallback;
+
+  td_yaml_get_int (td_yaml_mapping_get (check, "timeout_seconds"), &seconds);
+  seconds = CLAMP (seconds, 1, 3600);
+  return limit > 0 ? MIN ((guint) seconds, limit) : (guint) seconds;
+}
+
 static void
 return_result (GTask *task, const char *kind, TdCheckStatus status, const char *message, const char *fix)
 {
@@ -413,6 +433,8 @@ typedef struct {
   gulong        ready_id, synced_id, state_id;
   GSource      *cancel_source;
   gboolean      done;
+  TdCheckResult *result;   /* the answer, until the idle callback returns it */
+  GError       *error;
 } PodsReady;
 
 static void
@@ -432,11 +454,28 @@ pods_ready_free (PodsReady *data)
       td_pod_monitor_stop (data->monitor);
       g_object_unref (data->monitor);
     }
+  g_clear_object (&data->result);
+  g_clear_error (&data->error);
   g_free (data->selector);
   g_free (data);
 }
 
-/* Ends the check once; the task holds the last reference, so the monitor goes with it. */
+static gboolean
+pods_ready_return_later (gpointer user_data)
+{
+  GTask *task = user_data;
+  PodsReady *data = g_task_get_task_data (task);
+
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&data->result), g_object_unref);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the check once. The answer goes out from an idle callback: this often runs inside one of
+ * the monitor's own signals, and the task's end drops the monitor. */
 static void
 pods_ready_return (GTask *task, TdCheckResult *result, GError *error)
 {
@@ -445,14 +484,12 @@ pods_ready_return (GTask *task, TdCheckResult *result, GError *error)
   if (data->done)
     return;
   data->done = TRUE;
+  data->result = result;
+  data->error = error;
   g_clear_handle_id (&data->timeout_id, g_source_remove);
   if (data->monitor != NULL)
     td_pod_monitor_stop (data->monitor);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, g_object_unref);
-  g_object_unref (task);
+  g_idle_add (pods_ready_return_later, task);
 }
 
 static void
@@ -577,13 +614,12 @@ static void
 check_pods_ready (TdDeployment *deployment, const TdYamlNode *check, GTask *task)
 {
   PodsReady *data = g_new0 (PodsReady, 1);
-  gint64 count = 1, timeout_seconds = 120;
+  gint64 count = 1;
 
   td_yaml_get_int (td_yaml_mapping_get (check, "count"), &count);
-  td_yaml_get_int (td_yaml_mapping_get (check, "timeout_seconds"), &timeout_seconds);
   data->selector = g_strdup (td_yaml_mapping_get_string (check, "selector"));
   data->count = (guint) CLAMP (count, 1, G_MAXINT);
-  data->timeout_seconds = (guint) CLAMP (timeout_seconds, 1, 3600);
+  data->timeout_seconds = check_wait_seconds (deployment, check, 120);
   g_task_set_task_data (task, data, (GDestroyNotify) pods_ready_free);
   /* The dispatcher drops its reference when this returns; the wait keeps one until it ends. */
   td_deployment_connect_async (deployment, g_task_get_cancellable (task), pods_ready_connected, g_object_ref (task));
@@ -621,9 +657,10 @@ url_found (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   const TdYamlNode *check = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  guint wait_seconds = check_wait_seconds (g_task_get_source_object (task), check, URL_RESPONDS_DEFAULT_SECONDS);
   g_autoptr(GError) error = NULL;
   g_autofree char *url = td_frontend_url_find_finish (result, &error);
-  gint64 expect_status = 200, timeout_seconds = URL_RESPONDS_DEFAULT_SECONDS;
+  gint64 expect_status = 200;
 
   if (url == NULL)
     {
@@ -631,16 +668,18 @@ url_found (GObject *source, GAsyncResult *result, gpointer user_data)
         g_task_return_error (task, g_steal_pointer (&error));
       else
         {
+          /* A missing Service is the chart's to create; anything else is reaching the cluster. */
+          gboolean no_service = g_error_matches (error, TD_KUBE_ERROR, TD_KUBE_ERROR_NOT_FOUND);
           TdCheckResult *check_result = td_check_result_new ("url-responds", TD_CHECK_STATUS_FAILED, error->message,
-                                                             "Deploy the chart in the Helm Deploy phase: it creates the Service.");
-          td_check_result_set_fix_phase (check_result, "deploy");
+                                                             no_service ? "Deploy the chart in the Helm Deploy phase: it creates the Service."
+                                                                        : "Start the cluster in the Cluster phase.");
+          td_check_result_set_fix_phase (check_result, no_service ? "deploy" : "cluster");
           g_task_return_pointer (task, check_result, g_object_unref);
         }
       return;
     }
   td_yaml_get_int (td_yaml_mapping_get (check, "expect_status"), &expect_status);
-  td_yaml_get_int (td_yaml_mapping_get (check, "timeout_seconds"), &timeout_seconds);
-  td_frontend_url_probe_async (url, (guint) expect_status, (guint) CLAMP (timeout_seconds, 1, 3600),
+  td_frontend_url_probe_async (url, (guint) expect_status, wait_seconds,
                                cancellable, url_probed, g_steal_pointer (&task));
 }
 
@@ -653,6 +692,44 @@ check_url_responds (TdDeployment *deployment, const TdYamlNode *check, GTask *ta
   g_task_set_task_data (task, (gpointer) check, NULL);
   td_frontend_url_find_async (deployment, td_yaml_mapping_get_string (check, "service"), node_port,
                               TD_FRONTEND_ROUTE_AUTO, g_task_get_cancellable (task), url_found, g_object_ref (task));
+}
+
+/* ---- preparing a re-check ------------------------------------------------------------------------- */
+
+static void
+docker_env_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) env = NULL;
+  int status = -1;
+
+  if (td_deployment_capture_finish (TD_DEPLOYMENT (source), result, &out, NULL, &status, NULL) && status == 0 &&
+      (env = td_minikube_parse_docker_env (out, NULL)) != NULL)
+    td_deployment_set_docker_env (TD_DEPLOYMENT (source), (const char * const *) env);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+td_gate_prepare_async (TdDeployment *deployment, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  static const char * const argv[] = { "minikube", "docker-env", "--shell", "none", NULL };
+  g_autoptr(GTask) task = g_task_new (deployment, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, td_gate_prepare_async);
+  if (td_deployment_get_docker_env (deployment) != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  td_deployment_capture_async (deployment, argv, NULL, 30 * 1000, cancellable, docker_env_read, g_steal_pointer (&task));
+}
+
+void
+td_gate_prepare_finish (GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
 /* ---- dispatch ------------------------------------------------------------------------------------ */
