@@ -360,6 +360,8 @@ add_go_to_button (GtkWidget *row)
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (button, FALSE);
+  /* The action takes a phase id: a target of the right type from the start, set per result. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (""));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.go-to-phase");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   g_object_set_data (G_OBJECT (row), "go-to-button", button);

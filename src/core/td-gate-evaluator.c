@@ -489,7 +489,8 @@ pods_ready_return (GTask *task, TdCheckResult *result, GError *error)
   g_clear_handle_id (&data->timeout_id, g_source_remove);
   if (data->monitor != NULL)
     td_pod_monitor_stop (data->monitor);
-  g_idle_add (pods_ready_return_later, task);
+  /* At default priority: a busy UI (spinners, a live table) would starve an idle one. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, pods_ready_return_later, task, NULL);
 }
 
 static void

@@ -1,0 +1,197 @@
+/* test-verify-page.c: the Verify page against the Kubernetes API double and a local stand-in for
+ * the frontend: a failing pods-ready gate offers "Go to <phase>", which the window follows; the
+ * built-in health analysis is labelled and logged as KUBECTL; Open Todo Chatbot has the address
+ * the url-responds check reached. */
+#include <libsoup/soup.h>
+
+#include "td-application.h"
+#include "td-frontend-url.h"
+#include "td-gate-evaluator.h"
+#include "td-phase-page.h"
+#include "td-window.h"
+#include "fake-tools-util.h"
+#include "kube-double/kd-server.h"
+
+#define GUARD_SECONDS 30
+
+static gboolean
+guard_fired (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition condition, gpointer data)
+{
+  gboolean timed_out = FALSE;
+  guint guard = g_timeout_add_seconds (GUARD_SECONDS, guard_fired, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (guard);
+}
+
+static void
+frontend_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html></html>", 13);
+}
+
+static GtkWidget *
+find_visible_actionable (GtkWidget *widget, const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) && gtk_widget_get_visible (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_visible_actionable (child, action_name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+go_to_shown (gpointer data)
+{
+  return find_visible_actionable (data, "win.go-to-phase") != NULL;
+}
+
+static gboolean
+audit_has_a_line (gpointer data)
+{
+  g_autoptr(GPtrArray) entries = td_audit_log_read_entries (data, NULL);
+
+  return entries != NULL && entries->len >= 1;
+}
+
+static void
+test_verify_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *scenario_path = g_test_build_filename (G_TEST_DIST, "kube-double", "scenarios", "status-unhealthy.json", NULL);
+  KdScenario *scenario = kd_scenario_load (scenario_path, &error);
+  g_autoptr(SoupServer) frontend = soup_server_new (NULL, NULL);
+  g_autofree char *frontend_url = NULL;
+  g_autofree char *url_setting = NULL;
+  g_autofree char *project = g_dir_make_tmp ("td-verify-page-XXXXXX", NULL);
+  g_autoptr(FakeTools) fake = NULL;
+  g_autoptr(KdServer) server = NULL;
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  g_autoptr(TdDeployment) deployment = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *service = NULL;
+  TdPhase *verify = td_plan_lookup_phase (plan, "verify");
+  TdAuditEntry *entry;
+  GtkWidget *window, *page, *go_to, *open;
+  GVariant *target;
+  GSList *uris;
+  guint frontend_hits = 0;
+
+  g_assert_no_error (error);
+  soup_server_add_handler (frontend, NULL, frontend_handler, &frontend_hits, NULL);
+  g_assert_true (soup_server_listen_local (frontend, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (frontend);
+  frontend_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  service = g_strdup_printf ("{\"metadata\":{\"name\":\"todo-frontend\",\"namespace\":\"default\"},"
+                             "\"spec\":{\"type\":\"NodePort\",\"ports\":[{\"port\":3000,\"nodePort\":%d}]}}", 30080);
+  json_array_add_element (scenario->services, json_from_string (service, NULL));
+  server = kd_server_new (scenario, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The double is on 127.0.0.1, so the address comes from `minikube service --url`. */
+  url_setting = g_strconcat ("FAKE_MINIKUBE_SERVICE_URL=", frontend_url, NULL);
+  fake = fake_tools_new ((const char * const []) { "minikube", NULL }, (const char * const []) { url_setting, NULL });
+  deployment = td_deployment_new (plan, fake->runner, project);
+  td_deployment_set_kubeconfig_path (deployment, kd_server_get_kubeconfig_path (server));
+  g_assert_true (td_audit_log_ensure (td_deployment_get_audit_log (deployment), NULL));
+  td_gate_set_wait_limit (deployment, 1);
+
+  page = td_phase_page_new (verify);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  td_phase_set_state (verify, TD_PHASE_STATE_READY);
+  td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), deployment);
+  td_wizard_page_shown (TD_WIZARD_PAGE (page));   /* starts the live pod table */
+
+  /* Nothing to go to, nothing to open before the gate is checked. */
+  g_assert_null (find_visible_actionable (page, "win.go-to-phase"));
+  g_assert_null (td_phase_page_get_chatbot_url (TD_PHASE_PAGE (page)));
+
+  g_assert_true (gtk_widget_activate_action (page, "phase.check-gate", NULL));
+  wait_until (go_to_shown, page);
+  /* Only checked, never run: a gate that does not hold leaves the phase as it was. */
+  g_assert_cmpint (td_phase_get_state (verify), ==, TD_PHASE_STATE_READY);
+
+  /* pods-ready failed on an image from a registry that does not exist: the manifest fixes it. */
+  go_to = find_visible_actionable (page, "win.go-to-phase");
+  g_assert_nonnull (go_to);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (go_to)), ==, "Go to Manifests");
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (go_to));
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "manifests");
+
+  /* url-responds held: Open Todo Chatbot opens the address that answered. */
+  g_assert_cmpstr (td_phase_page_get_chatbot_url (TD_PHASE_PAGE (page)), ==, frontend_url);
+  g_assert_cmpuint (frontend_hits, >=, 1);
+  open = find_visible_actionable (page, "phase.open-chatbot");
+  g_assert_nonnull (open);
+  g_assert_true (gtk_widget_is_sensitive (open));
+
+  /* No preflight says kagent is there: the built-in analysis runs, labelled, logged as KUBECTL. */
+  g_assert_true (gtk_widget_activate_action (page, "phase.analyse-health", NULL));
+  wait_until (audit_has_a_line, td_deployment_get_audit_log (deployment));
+  entries = td_audit_log_read_entries (td_deployment_get_audit_log (deployment), NULL);
+  entry = entries->pdata[0];
+  g_assert_cmpstr (entry->agent, ==, "KUBECTL");
+  g_assert_cmpstr (entry->result, ==, "3 pods checked: 1 Running and ready, 2 unhealthy.");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  td_frontend_url_stop_tunnel (deployment);
+  g_clear_object (&deployment);
+  soup_server_disconnect (frontend);
+  fake_tools_remove_tree (project);
+}
+
+static void
+test_window_goes_to_phase (void)
+{
+  g_autoptr(TdApplication) app = td_application_new ();
+  TdWindow *window;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = td_window_new (app);
+  g_assert_null (td_window_get_current_phase_id (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-to-phase", "s", "manifests"));
+  g_assert_cmpstr (td_window_get_current_phase_id (window), ==, "manifests");
+  g_assert_true (td_window_go_to_phase (window, "deploy"));
+  g_assert_cmpstr (td_window_get_current_phase_id (window), ==, "deploy");
+  g_assert_false (td_window_go_to_phase (window, "no-such-phase"));
+  g_assert_cmpstr (td_window_get_current_phase_id (window), ==, "deploy");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *state_home = g_dir_make_tmp ("td-state-XXXXXX", NULL);
+  int status;
+
+  g_setenv ("XDG_STATE_HOME", state_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/verify-page/gate-go-to-analysis-open", test_verify_page);
+  g_test_add_func ("/verify-page/window-go-to-phase", test_window_goes_to_phase);
+  status = g_test_run ();
+  fake_tools_remove_tree (state_home);
+  return status;
+}
