@@ -4,6 +4,7 @@
 
 #include "td-error.h"
 #include "td-rightsizing.h"
+#include "fake-tools-util.h"
 #include "kube-double/kd-server.h"
 
 
@@ -197,6 +198,79 @@ test_sampling_the_double (void)
   g_assert_cmpuint (nothing->len, ==, 0);
 }
 
+static gboolean
+apply_with_helm (const char *helm_setting, char **out_values, GPtrArray **out_audit, char **out_log, GError **error)
+{
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  g_autoptr(TdUsageSamples) samples = td_usage_samples_new (plan);
+  g_autoptr(JsonObject) list = metrics_list ("20m", "100Mi", "40m", "70Mi");
+  g_autoptr(FakeTools) fake = fake_tools_new ((const char * const []) { "helm", NULL },
+                                              (const char * const []) { helm_setting, NULL });
+  g_autofree char *project = g_dir_make_tmp ("td-rightsize-XXXXXX", NULL);
+  g_autofree char *values_path = g_build_filename (project, "charts", "todo-app", "values.yaml", NULL);
+  g_autofree char *chart_dir = g_path_get_dirname (values_path);
+  g_autofree char *values = bundled_values ();
+  g_autoptr(TdDeployment) deployment = td_deployment_new (plan, fake->runner, project);
+  g_autoptr(GPtrArray) recommendations = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean timed_out = FALSE, ok;
+  guint guard;
+
+  g_assert_cmpint (g_mkdir_with_parents (chart_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (values_path, values, -1, NULL));
+  g_assert_true (td_audit_log_ensure (td_deployment_get_audit_log (deployment), NULL));
+  td_usage_samples_add (samples, list);
+  recommendations = td_rightsizing_recommend (samples, values);
+  td_rightsizing_apply_async (deployment, recommendations, td_plan_lookup_task (plan, "T031"),
+                              td_plan_lookup_task (plan, "T032"), NULL, store_result, &result);
+  guard = g_timeout_add_seconds (20, guard_fired, &timed_out);
+  while (result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (guard);
+  ok = td_rightsizing_apply_finish (result, error);
+  g_assert_true (g_file_get_contents (values_path, out_values, NULL, NULL));
+  *out_audit = td_audit_log_read_entries (td_deployment_get_audit_log (deployment), NULL);
+  g_assert_true (g_file_get_contents (fake->log, out_log, NULL, NULL));
+  fake_tools_remove_tree (project);
+  return ok;
+}
+
+static void
+test_apply_and_upgrade (void)
+{
+  g_autofree char *values = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  TdAuditEntry *entry;
+
+  g_assert_true (apply_with_helm ("FAKE_HELM_STATUS=deployed", &values, &audit, &log, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (values, "cpu: \"24m\""));
+  g_assert_cmpstr (log, ==, "helm upgrade todo-app charts/todo-app\n");
+  g_assert_cmpuint (audit->len, ==, 1);
+  entry = audit->pdata[0];
+  /* The wizard measured it, not kagent: the fallback tag. */
+  g_assert_cmpstr (entry->agent, ==, "KUBECTL");
+  g_assert_cmpstr (entry->prompt, ==, "Analyze CPU/memory and suggest optimized limits...");
+  g_assert_cmpstr (entry->result, ==, "backend requests 24m/120Mi, limits 100m/150Mi; frontend requests 48m/84Mi, limits 100m/128Mi");
+}
+
+static void
+test_apply_when_helm_fails (void)
+{
+  g_autofree char *values = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (apply_with_helm ("FAKE_HELM_STATUS=pending-upgrade", &values, &audit, &log, &error));
+  g_assert_error (error, TD_ERROR, TD_ERROR_EXITED);
+  g_assert_nonnull (strstr (error->message, "another operation (install/upgrade/rollback) is in progress"));
+  g_assert_cmpuint (audit->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -204,5 +278,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rightsizing/rule", test_rule);
   g_test_add_func ("/rightsizing/apply", test_apply_keeps_the_rest);
   g_test_add_func ("/rightsizing/sampling", test_sampling_the_double);
+  g_test_add_func ("/rightsizing/apply-upgrade", test_apply_and_upgrade);
+  g_test_add_func ("/rightsizing/apply-helm-fails", test_apply_when_helm_fails);
   return g_test_run ();
 }

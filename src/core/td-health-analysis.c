@@ -135,6 +135,18 @@ summarise (const char *text)
   return g_strconcat (g_utf8_substring (first, 0, AUDIT_SUMMARY_MAX - 1), "…", NULL);
 }
 
+char *
+td_audit_result_fill (const char *result_template, const char *value)
+{
+  g_autofree char *summary = summarise (value);
+  const char *open = strchr (result_template, '<');
+  const char *close = open ? strchr (open, '>') : NULL;
+
+  if (open == NULL || close == NULL)
+    return g_strdup (result_template);
+  return g_strdup_printf ("%.*s%s%s", (int) (open - result_template), result_template, summary, close + 1);
+}
+
 static void
 finish_with (GTask *task, TdHealthReport *report)
 {
@@ -146,14 +158,9 @@ finish_with (GTask *task, TdHealthReport *report)
 
   if (entry != NULL)
     {
-      g_autofree char *summary = summarise (report->text);
-      g_autofree char *result = NULL;
-      const char *open = strchr (entry->result, '<');
-      const char *close = open ? strchr (open, '>') : NULL;
+      g_autofree char *result = td_audit_result_fill (entry->result, report->text);
 
       report->tag = g_strdup (report->builtin && entry->fallback_tag ? entry->fallback_tag : entry->tag);
-      result = open && close ? g_strdup_printf ("%.*s%s%s", (int) (open - entry->result), entry->result, summary, close + 1)
-                             : g_strdup (entry->result);
       if (!td_audit_log_append (td_deployment_get_audit_log (deployment), report->tag, entry->prompt, result, &error))
         {
           td_health_report_free (report);

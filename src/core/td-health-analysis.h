@@ -29,6 +29,11 @@ typedef struct {
   char     *kagent_error;  /* why kagent's answer was not used, or NULL */
 } TdHealthReport;
 
+/* An audit entry's result template with its <…> placeholder replaced by @value (the first line of
+ * it, at most 200 characters). */
+char    *td_audit_result_fill            (const char    *result_template,
+                                          const char    *value);
+
 void     td_health_report_free           (TdHealthReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdHealthReport, td_health_report_free)
 

@@ -3,10 +3,13 @@
 
 #include <string.h>
 
+#include "td-atomic-file.h"
 #include "td-error.h"
+#include "td-health-analysis.h"
 #include "td-k8s-json.h"
 #include "td-quantity.h"
 #include "td-rightsizing.h"
+#include "td-task-executor.h"
 #include "td-yaml.h"
 
 #define NANO_PER_MILLI G_GINT64_CONSTANT (1000000)
@@ -421,6 +424,109 @@ td_usage_sample_async (TdKubeClient *client, const char *namespace_, guint durat
 
 gboolean
 td_usage_sample_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- applying ------------------------------------------------------------------------------------ */
+
+char *
+td_rightsizing_summary (GPtrArray *recommendations)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < recommendations->len; i++)
+    {
+      TdRightsizing *r = recommendations->pdata[i];
+
+      g_string_append_printf (text, "%s%s requests %s/%s, limits %s/%s", i > 0 ? "; " : "", r->section,
+                              r->recommended[0], r->recommended[1], r->recommended[2], r->recommended[3]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+typedef struct {
+  TdTask *audit_task;
+  char   *summary;
+} ApplyData;
+
+static void
+apply_data_free (ApplyData *data)
+{
+  g_clear_object (&data->audit_task);
+  g_free (data->summary);
+  g_free (data);
+}
+
+static void
+upgraded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ApplyData *data = g_task_get_task_data (task);
+  TdDeployment *deployment = TD_DEPLOYMENT (source);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (!td_deployment_capture_finish (deployment, result, NULL, &err, &status, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (status != 0)
+    {
+      g_task_return_new_error (task, TD_ERROR, TD_ERROR_EXITED,
+                               "values.yaml has the new values, but helm upgrade failed: %s", g_strstrip (err));
+      return;
+    }
+  if (data->audit_task != NULL && td_task_get_n_audit_entries (data->audit_task) > 0)
+    {
+      const TdTaskAuditEntry *entry = td_task_get_audit_entry (data->audit_task, 0);
+      g_autofree char *line = td_audit_result_fill (entry->result, data->summary);
+
+      if (!td_audit_log_append (td_deployment_get_audit_log (deployment),
+                                entry->fallback_tag ? entry->fallback_tag : entry->tag, entry->prompt, line, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+td_rightsizing_apply_async (TdDeployment *deployment, GPtrArray *recommendations, TdTask *upgrade_task,
+                            TdTask *audit_task, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (deployment, cancellable, callback, user_data);
+  ApplyData *data = g_new0 (ApplyData, 1);
+  g_autofree char *path = td_deployment_project_path (deployment, td_task_get_artifact (upgrade_task));
+  g_autofree char *text = NULL;
+  g_autofree char *updated = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_task_set_source_tag (task, td_rightsizing_apply_async);
+  data->audit_task = audit_task ? g_object_ref (audit_task) : NULL;
+  data->summary = td_rightsizing_summary (recommendations);
+  g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
+  if (!g_file_get_contents (path, &text, NULL, &error) ||
+      (updated = td_rightsizing_apply (text, recommendations, &error)) == NULL ||
+      !td_atomic_file_write (path, updated, -1, &error) ||
+      (argv = td_task_executor_build_argv (upgrade_task, &error)) == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, TD_ERROR, TD_ERROR_INVALID, "Task %s runs no program.", td_task_get_id (upgrade_task));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  td_deployment_capture_async (deployment, (const char * const *) argv, td_task_get_id (upgrade_task),
+                               10 * 60 * 1000, cancellable, upgraded, g_steal_pointer (&task));
+}
+
+gboolean
+td_rightsizing_apply_finish (GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -10,8 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "td-kube-client.h"
-#include "td-plan.h"
+#include "td-deployment.h"
 
 G_BEGIN_DECLS
 
@@ -72,5 +71,21 @@ void            td_usage_sample_async    (TdKubeClient        *client,
                                           gpointer             user_data);
 gboolean        td_usage_sample_finish   (GAsyncResult        *result,
                                           GError             **error);
+
+/* "backend 24m/120Mi, limits 150m/300Mi; frontend …": the new values in a line. */
+char           *td_rightsizing_summary   (GPtrArray        *recommendations);
+
+/* T031 and T032: writes @recommendations into @upgrade_task's artifact (values.yaml, atomically),
+ * runs its command (`helm upgrade todo-app charts/todo-app`), then appends @audit_task's line
+ * under its fallback tag (the wizard's own measurement stands in for kagent). */
+void            td_rightsizing_apply_async  (TdDeployment        *deployment,
+                                             GPtrArray           *recommendations,
+                                             TdTask              *upgrade_task,
+                                             TdTask              *audit_task,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean        td_rightsizing_apply_finish (GAsyncResult        *result,
+                                             GError             **error);
 
 G_END_DECLS
