@@ -5,9 +5,12 @@
 #include <glib/gi18n.h>
 
 #include "td-check-result.h"
+#include "td-error.h"
 #include "td-frontend-url.h"
 #include "td-health-analysis.h"
 #include "td-minikube.h"
+#include "td-quantity.h"
+#include "td-rightsizing.h"
 #include "td-phase-page.h"
 #include "td-phase-runner.h"
 #include "td-pod-table.h"
@@ -27,6 +30,11 @@ struct _TdPhasePage
   TdPreflight          *preflight;      /* says whether kagent is installed; may be NULL */
   TdTask               *health_task;    /* the agent task with the built-in pod-health fallback */
   GCancellable         *analysis_cancellable;
+  TdTask               *usage_task;     /* the agent task with the built-in pod-metrics fallback (T030) */
+  TdTask               *upgrade_task;   /* the command after it that applies the values (T031) */
+  GtkWidget            *usage_group;    /* the recommendation per values.yaml section */
+  GPtrArray            *recommendations;
+  TdUsageSamples       *samples;
   GtkWidget            *chatbot_group;  /* the frontend URL and Open Todo Chatbot */
   GtkWidget            *chatbot_row;
   char                 *chatbot_url;
@@ -352,6 +360,239 @@ analyse_health_action (GtkWidget *widget, const char *action_name, GVariant *par
                                 health_analysed, g_object_ref (self));
 }
 
+
+/* ---- right-sizing (T030–T032): measure, show the rule and the numbers, apply ------------------- */
+
+static void
+add_row_button (TdPhasePage *self, GtkWidget *row, TdTask **slot, TdTask *task, const char *label,
+                const char *action, const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  if (slot != NULL)
+    *slot = task;
+}
+
+static GtkWidget *
+task_row (TdPhasePage *self, TdTask *task)
+{
+  return task ? g_hash_table_lookup (self->task_rows, td_task_get_id (task)) : NULL;
+}
+
+static void
+show_recommendations (TdPhasePage *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->tasks_group));
+
+  if (self->usage_group != NULL)
+    gtk_box_remove (GTK_BOX (box), self->usage_group);
+  self->usage_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->usage_group), _("Right-sizing"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->usage_group), TD_RIGHTSIZING_RULE);
+  for (guint i = 0; i < self->recommendations->len; i++)
+    {
+      TdRightsizing *r = self->recommendations->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *p95_cpu = td_quantity_format_top_cpu (r->cpu_p95);
+      g_autofree char *peak_cpu = td_quantity_format_top_cpu (r->cpu_peak);
+      g_autofree char *p95_memory = td_quantity_format_top_memory (r->memory_p95);
+      g_autofree char *peak_memory = td_quantity_format_top_memory (r->memory_peak);
+      g_autofree char *text = g_strdup_printf (
+        _("Seen: CPU p95 %s, peak %s; memory p95 %s, peak %s (%u samples)\n"
+          "Requests: CPU %s → %s, memory %s → %s\nLimits: CPU %s → %s, memory %s → %s"),
+        p95_cpu, peak_cpu, p95_memory, peak_memory, r->n_samples,
+        r->current[0] ? r->current[0] : "—", r->recommended[0], r->current[1] ? r->current[1] : "—", r->recommended[1],
+        r->current[2] ? r->current[2] : "—", r->recommended[2], r->current[3] ? r->current[3] : "—", r->recommended[3]);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->section);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->usage_group), row);
+    }
+  gtk_box_insert_child_after (GTK_BOX (box), self->usage_group, GTK_WIDGET (self->tasks_group));
+}
+
+static void
+usage_sampled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row = task_row (self, self->usage_task);
+  g_autofree char *values_text = NULL;
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  if (!td_usage_sample_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", TRUE);
+      row_set_status (row, TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (row, error->message);
+      /* Without metrics-server there is nothing to measure: offer to enable it. */
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.enable-metrics",
+                                     g_error_matches (error, TD_ERROR, TD_ERROR_NOT_FOUND));
+      return;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", TRUE);
+  if (deployment != NULL && self->upgrade_task != NULL)
+    {
+      g_autofree char *path = td_deployment_project_path (deployment, td_task_get_artifact (self->upgrade_task));
+      g_file_get_contents (path, &values_text, NULL, NULL);
+    }
+  g_clear_pointer (&self->recommendations, g_ptr_array_unref);
+  self->recommendations = td_rightsizing_recommend (self->samples, values_text);
+  if (self->recommendations->len == 0)
+    {
+      row_set_status (row, TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (row, _("The metrics API listed none of the Todo Chatbot's pods yet: metrics lag a new pod by up to a minute. Measure again."));
+      return;
+    }
+  row_set_status (row, TD_CHECK_STATUS_OK);
+  row_set_subtitle (row, _("Measured by Todo Deploy from the metrics API (kagent is not asked)."));
+  show_recommendations (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.apply-rightsizing", TRUE);
+}
+
+static void
+usage_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *context_namespace = NULL;
+  g_autoptr(TdKubeClient) client = td_deployment_connect_finish (TD_DEPLOYMENT (source), result, &context_namespace, &error);
+  const char *namespace_ = td_yaml_mapping_get_string (td_plan_get_settings (td_deployment_get_plan (TD_DEPLOYMENT (source))), "namespace");
+  gint64 wait_seconds = 120;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (client == NULL)
+    {
+      row_set_status (task_row (self, self->usage_task), TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (task_row (self, self->usage_task), error->message);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", TRUE);
+      return;
+    }
+  /* The plan's stabilisation window, read every 15 s (metrics-server scrapes about that often), or
+   * at least four times in a shorter window. */
+  td_yaml_get_int (td_yaml_mapping_get (td_task_get_node (self->usage_task), "wait_seconds"), &wait_seconds);
+  g_clear_pointer (&self->samples, td_usage_samples_free);
+  self->samples = td_usage_samples_new (td_deployment_get_plan (TD_DEPLOYMENT (source)));
+  td_usage_sample_async (client, namespace_ ? namespace_ : context_namespace, (guint) wait_seconds * 1000,
+                         MIN (15000, (guint) wait_seconds * 1000 / 4 + 1),
+                         self->samples, self->analysis_cancellable, usage_sampled, g_object_ref (self));
+}
+
+static void
+measure_usage_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  g_autofree char *text = NULL;
+  gint64 wait_seconds = 120;
+
+  if (deployment == NULL || self->usage_task == NULL)
+    return;
+  if (self->analysis_cancellable == NULL)
+    self->analysis_cancellable = g_cancellable_new ();
+  td_yaml_get_int (td_yaml_mapping_get (td_task_get_node (self->usage_task), "wait_seconds"), &wait_seconds);
+  text = g_strdup_printf (_("Measuring for %u seconds so the numbers are not a start-up spike…"), (guint) wait_seconds);
+  row_set_status (task_row (self, self->usage_task), TD_CHECK_STATUS_RUNNING);
+  row_set_subtitle (task_row (self, self->usage_task), text);
+  gtk_widget_action_set_enabled (widget, "phase.measure-usage", FALSE);
+  gtk_widget_action_set_enabled (widget, "phase.apply-rightsizing", FALSE);
+  td_deployment_connect_async (deployment, self->analysis_cancellable, usage_connected, g_object_ref (self));
+}
+
+static void
+metrics_enabled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+  GtkWidget *row = task_row (self, self->usage_task);
+
+  if (!td_deployment_capture_finish (TD_DEPLOYMENT (source), result, NULL, &err, &status, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        row_set_subtitle (row, error->message);
+      return;
+    }
+  /* It returns before the metrics pod is ready (reference/tools.md). */
+  row_set_subtitle (row, status == 0 ? _("metrics-server is enabled; it needs about a minute before Measure has numbers.")
+                                     : g_strstrip (err));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.enable-metrics", status != 0);
+}
+
+static void
+enable_metrics_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  static const char * const argv[] = { "minikube", "addons", "enable", "metrics-server", NULL };
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  if (deployment == NULL)
+    return;
+  if (self->analysis_cancellable == NULL)
+    self->analysis_cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (widget, "phase.enable-metrics", FALSE);
+  td_deployment_capture_async (deployment, argv, self->usage_task ? td_task_get_id (self->usage_task) : NULL,
+                               5 * 60 * 1000, self->analysis_cancellable, metrics_enabled, g_object_ref (self));
+}
+
+static void
+rightsizing_applied (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+  GtkWidget *row = task_row (self, self->upgrade_task);
+  GtkWidget *audit_row = self->usage_task ? task_row (self, audit_task_about (phase, self->usage_task)) : NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.apply-rightsizing", TRUE);
+  if (!td_rightsizing_apply_finish (result, &error))
+    {
+      row_set_status (row, TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (row, error->message);
+      return;
+    }
+  row_set_status (row, TD_CHECK_STATUS_OK);
+  row_set_subtitle (row, _("values.yaml has the new requests and limits; helm upgrade rolled them out."));
+  if (audit_row != NULL)
+    {
+      row_set_status (audit_row, TD_CHECK_STATUS_OK);
+      row_set_subtitle (audit_row, _("Appended the new limits to the audit log."));
+    }
+}
+
+static void
+apply_rightsizing_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+
+  if (deployment == NULL || self->recommendations == NULL || self->upgrade_task == NULL)
+    return;
+  if (self->analysis_cancellable == NULL)
+    self->analysis_cancellable = g_cancellable_new ();
+  row_set_status (task_row (self, self->upgrade_task), TD_CHECK_STATUS_RUNNING);
+  gtk_widget_action_set_enabled (widget, "phase.apply-rightsizing", FALSE);
+  td_rightsizing_apply_async (deployment, self->recommendations, self->upgrade_task,
+                              audit_task_about (phase, self->usage_task), self->analysis_cancellable,
+                              rightsizing_applied, g_object_ref (self));
+}
+
 /* Each gate row can send the user to the phase whose tasks fix what failed. */
 static void
 add_go_to_button (GtkWidget *row)
@@ -557,6 +798,18 @@ populate (TdPhasePage *self, TdPhase *phase)
       if (g_strcmp0 (td_yaml_mapping_get_string (td_task_get_node (task), "fallback"), "pod-health") == 0 &&
           self->health_task == NULL)
         add_health_button (self, task, row);
+      else if (g_strcmp0 (td_yaml_mapping_get_string (td_task_get_node (task), "fallback"), "pod-metrics") == 0 &&
+               self->usage_task == NULL)
+        {
+          add_row_button (self, row, &self->usage_task, task, _("_Measure"), "phase.measure-usage",
+                          _("Read the pods' CPU and memory from the metrics API through the stabilisation window"));
+          /* Offered when the metrics API turns out to be missing. */
+          add_row_button (self, row, NULL, task, _("_Enable metrics-server"), "phase.enable-metrics",
+                          _("Run “minikube addons enable metrics-server”"));
+        }
+      else if (self->usage_task != NULL && self->upgrade_task == NULL && td_task_get_kind (task) == TD_TASK_KIND_COMMAND)
+        add_row_button (self, row, &self->upgrade_task, task, _("_Apply"), "phase.apply-rightsizing",
+                        _("Write the recommended values into values.yaml and run helm upgrade"));
       if (g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", "minikube start"))
         adw_preferences_group_add (self->tasks_group, make_memory_hint_row ());
     }
@@ -753,6 +1006,10 @@ on_deployment_changed (TdPhasePage *self)
   reset_task_rows (self);
   update_chatbot (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", deployment != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", deployment != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.enable-metrics", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.apply-rightsizing", FALSE);
+  g_clear_pointer (&self->recommendations, g_ptr_array_unref);
   reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
   if (deployment != NULL)
     {
@@ -805,6 +1062,8 @@ td_phase_page_dispose (GObject *object)
   g_clear_object (&self->analysis_cancellable);
   g_clear_object (&self->preflight);
   g_clear_pointer (&self->chatbot_url, g_free);
+  g_clear_pointer (&self->recommendations, g_ptr_array_unref);
+  g_clear_pointer (&self->samples, td_usage_samples_free);
   stop_monitor (self);
   self->pod_table = NULL;
   if (self->runner != NULL)
@@ -838,6 +1097,9 @@ td_phase_page_class_init (TdPhasePageClass *klass)
   gtk_widget_class_install_action (widget_class, "phase.check-gate", NULL, check_action);
   gtk_widget_class_install_action (widget_class, "phase.analyse-health", NULL, analyse_health_action);
   gtk_widget_class_install_action (widget_class, "phase.open-chatbot", NULL, open_chatbot_action);
+  gtk_widget_class_install_action (widget_class, "phase.measure-usage", NULL, measure_usage_action);
+  gtk_widget_class_install_action (widget_class, "phase.enable-metrics", NULL, enable_metrics_action);
+  gtk_widget_class_install_action (widget_class, "phase.apply-rightsizing", NULL, apply_rightsizing_action);
 }
 
 static void
@@ -848,6 +1110,9 @@ td_phase_page_init (TdPhasePage *self)
   self->gate_rows = g_ptr_array_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.open-chatbot", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.enable-metrics", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.apply-rightsizing", FALSE);
 }
 
 GtkWidget *

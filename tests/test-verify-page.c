@@ -180,6 +180,100 @@ test_window_goes_to_phase (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+button_sensitive (gpointer data)
+{
+  GtkWidget *button = find_visible_actionable (((GtkWidget **) data)[0], ((const char **) data)[1]);
+
+  return button != NULL && gtk_widget_is_sensitive (button);
+}
+
+static void
+wait_for_action (GtkWidget *page, const char *action)
+{
+  gpointer data[] = { page, (gpointer) action };
+
+  wait_until (button_sensitive, data);
+}
+
+/* The plan with a one-second stabilisation window, so measuring takes a second. */
+static TdPlan *
+plan_with_short_window (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "plan", "phase-iv.yaml", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *short_text = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GError) error = NULL;
+  TdPlan *plan;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  parts = g_strsplit (text, "stabilisation_seconds: &stabilisation 120", 2);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  short_text = g_strjoinv ("stabilisation_seconds: &stabilisation 1", parts);
+  plan = td_plan_new_from_data (short_text, -1, "phase-iv.yaml", &error);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static void
+test_right_sizing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-rs-scenario-XXXXXX", NULL);
+  g_autofree char *scenario_path = g_build_filename (dir, "scenario.json", NULL);
+  g_autofree char *project = g_dir_make_tmp ("td-rs-page-XXXXXX", NULL);
+  g_autofree char *values_source = g_test_build_filename (G_TEST_DIST, "..", "charts", "todo-app", "values.yaml", NULL);
+  g_autofree char *values_path = g_build_filename (project, "charts", "todo-app", "values.yaml", NULL);
+  g_autofree char *values_dir = g_path_get_dirname (values_path);
+  g_autofree char *values = NULL;
+  g_autoptr(FakeTools) fake = NULL;
+  g_autoptr(KdServer) server = NULL;
+  g_autoptr(TdPlan) plan = plan_with_short_window ();
+  g_autoptr(TdDeployment) deployment = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GtkWidget *window, *page;
+  TdAuditEntry *entry;
+
+  g_assert_true (g_file_set_contents (scenario_path,
+    "{\"podMetrics\":[{\"metadata\":{\"name\":\"todo-backend-6d8f7c9b5-x2k4p\"},\"timestamp\":\"2025-01-01T00:00:00Z\","
+    "\"window\":\"30s\",\"containers\":[{\"name\":\"backend\",\"usage\":{\"cpu\":\"40m\",\"memory\":\"200Mi\"}}]}]}", -1, NULL));
+  server = kd_server_new (kd_scenario_load (scenario_path, NULL), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (values_source, &values, NULL, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (values_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (values_path, values, -1, NULL));
+  g_clear_pointer (&values, g_free);
+
+  fake = fake_tools_new ((const char * const []) { "helm", NULL }, (const char * const []) { "FAKE_HELM_STATUS=deployed", NULL });
+  deployment = td_deployment_new (plan, fake->runner, project);
+  td_deployment_set_kubeconfig_path (deployment, kd_server_get_kubeconfig_path (server));
+  g_assert_true (td_audit_log_ensure (td_deployment_get_audit_log (deployment), NULL));
+  page = td_phase_page_new (td_plan_lookup_phase (plan, "verify"));
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), deployment);
+
+  g_assert_true (gtk_widget_activate_action (page, "phase.measure-usage", NULL));
+  wait_for_action (page, "phase.apply-rightsizing");
+  g_assert_true (gtk_widget_activate_action (page, "phase.apply-rightsizing", NULL));
+  wait_until (audit_has_a_line, td_deployment_get_audit_log (deployment));
+
+  /* request = p95 × 1.2, limit = peak × 1.5: 40m → 48m / 60m→100m floor; 200Mi → 240Mi / 300Mi. */
+  g_assert_true (g_file_get_contents (values_path, &values, NULL, NULL));
+  g_assert_nonnull (strstr (values, "cpu: \"48m\"\n      memory: \"240Mi\"\n    limits:\n      cpu: \"100m\"\n      memory: \"300Mi\""));
+  entries = td_audit_log_read_entries (td_deployment_get_audit_log (deployment), NULL);
+  entry = entries->pdata[0];
+  g_assert_cmpstr (entry->agent, ==, "KUBECTL");
+  g_assert_cmpstr (entry->result, ==, "backend requests 48m/240Mi, limits 100m/300Mi");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&deployment);
+  fake_tools_remove_tree (project);
+  fake_tools_remove_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -191,6 +285,7 @@ main (int argc, char *argv[])
   adw_init ();
   g_test_add_func ("/verify-page/gate-go-to-analysis-open", test_verify_page);
   g_test_add_func ("/verify-page/window-go-to-phase", test_window_goes_to_phase);
+  g_test_add_func ("/verify-page/right-sizing", test_right_sizing);
   status = g_test_run ();
   fake_tools_remove_tree (state_home);
   return status;
