@@ -636,7 +636,9 @@ gate_has_check (TdPhase *phase, const char *kind)
   return FALSE;
 }
 
-/* The phase that probes the frontend, and the phases after it, offer to open the chatbot. */
+/* The phase that probes the frontend (url-responds) offers to open the chatbot, and so does the
+ * final one, whose gate checks the audit log's completeness: the address found is kept by the
+ * deployment, so it is still there. */
 static gboolean
 phase_reaches_frontend (TdPhase *phase)
 {
