@@ -7,6 +7,7 @@
 #include "td-check-result.h"
 #include "td-error.h"
 #include "td-frontend-url.h"
+#include "td-git-commit.h"
 #include "td-health-analysis.h"
 #include "td-minikube.h"
 #include "td-quantity.h"
@@ -32,6 +33,7 @@ struct _TdPhasePage
   GCancellable         *analysis_cancellable;
   TdTask               *usage_task;     /* the agent task with the built-in pod-metrics fallback (T030) */
   TdTask               *upgrade_task;   /* the command after it that applies the values (T031) */
+  TdTask               *commit_task;    /* the manual task that commits the files (T037) */
   GtkWidget            *usage_group;    /* the recommendation per values.yaml section */
   GPtrArray            *recommendations;
   TdUsageSamples       *samples;
@@ -593,6 +595,74 @@ apply_rightsizing_action (GtkWidget *widget, const char *action_name, GVariant *
                               rightsizing_applied, g_object_ref (self));
 }
 
+
+/* ---- committing (T037): the exact commands first, run only on confirmation --------------------- */
+
+static void
+committed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row = task_row (self, self->commit_task);
+  gboolean ok = td_git_commit_run_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.commit", TRUE);
+  row_set_status (row, ok ? TD_CHECK_STATUS_OK : TD_CHECK_STATUS_FAILED);
+  row_set_subtitle (row, ok ? _("Committed.") : error->message);
+}
+
+static void
+on_commit_response (AdwMessageDialog *dialog, const char *response, TdPhasePage *self)
+{
+  GPtrArray *commands = g_object_get_data (G_OBJECT (dialog), "commands");
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  if (g_strcmp0 (response, "commit") != 0 || deployment == NULL)
+    return;
+  if (self->analysis_cancellable == NULL)
+    self->analysis_cancellable = g_cancellable_new ();
+  row_set_status (task_row (self, self->commit_task), TD_CHECK_STATUS_RUNNING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.commit", FALSE);
+  td_git_commit_run_async (deployment, commands, self->analysis_cancellable, committed, g_object_ref (self));
+}
+
+static void
+commit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GPtrArray) commands = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *dialog, *label;
+
+  if (deployment == NULL || self->commit_task == NULL)
+    return;
+  commands = td_git_commit_commands (self->commit_task, td_deployment_get_project_dir (deployment));
+  if (commands == NULL)
+    {
+      row_set_subtitle (task_row (self, self->commit_task), _("None of the files to commit exists yet."));
+      return;
+    }
+  text = td_git_commit_describe (commands);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Commit These Files?"),
+                                   _("Todo Deploy will run exactly these commands in the project folder:"));
+  label = gtk_label_new (text);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_add_css_class (label, "monospace");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "commit", _("C_ommit"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "commit", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "commands", g_steal_pointer (&commands), (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_commit_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* Each gate row can send the user to the phase whose tasks fix what failed. */
 static void
 add_go_to_button (GtkWidget *row)
@@ -809,6 +879,10 @@ populate (TdPhasePage *self, TdPhase *phase)
           add_row_button (self, row, NULL, task, _("_Enable metrics-server"), "phase.enable-metrics",
                           _("Run “minikube addons enable metrics-server”"));
         }
+      else if (td_task_get_kind (task) == TD_TASK_KIND_MANUAL && td_yaml_mapping_get (td_task_get_node (task), "paths") != NULL &&
+               self->commit_task == NULL)
+        add_row_button (self, row, &self->commit_task, task, _("_Commit…"), "phase.commit",
+                        _("See the exact git commands, then run them if you agree"));
       else if (self->usage_task != NULL && self->upgrade_task == NULL && td_task_get_kind (task) == TD_TASK_KIND_COMMAND)
         add_row_button (self, row, &self->upgrade_task, task, _("_Apply"), "phase.apply-rightsizing",
                         _("Write the recommended values into values.yaml and run helm upgrade"));
@@ -1102,6 +1176,7 @@ td_phase_page_class_init (TdPhasePageClass *klass)
   gtk_widget_class_install_action (widget_class, "phase.measure-usage", NULL, measure_usage_action);
   gtk_widget_class_install_action (widget_class, "phase.enable-metrics", NULL, enable_metrics_action);
   gtk_widget_class_install_action (widget_class, "phase.apply-rightsizing", NULL, apply_rightsizing_action);
+  gtk_widget_class_install_action (widget_class, "phase.commit", NULL, commit_action);
 }
 
 static void

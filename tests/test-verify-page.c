@@ -274,6 +274,82 @@ test_right_sizing (void)
   fake_tools_remove_tree (dir);
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+committed (gpointer data)
+{
+  g_autofree char *head = g_build_filename (data, ".git", "refs", "heads", NULL);
+  g_autoptr(GDir) dir = g_dir_open (head, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
+static void
+test_commit_after_confirmation (void)
+{
+  g_autofree char *project = g_dir_make_tmp ("td-commit-page-XXXXXX", NULL);
+  g_autofree char *dockerfile = g_build_filename (project, "Dockerfile.backend", NULL);
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  g_autoptr(TdRunner) runner = td_runner_new ();
+  g_autoptr(TdDeployment) deployment = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *git = g_find_program_in_path ("git");
+  const char *init[] = { "git", "init", "-q", project, NULL };
+  AdwMessageDialog *dialog;
+  GtkWidget *window, *page, *label;
+
+  if (git == NULL)
+    {
+      g_test_skip ("git is not installed");
+      return;
+    }
+  envp = g_environ_setenv (envp, "HOME", project, TRUE);
+  envp = g_environ_setenv (envp, "GIT_CONFIG_NOSYSTEM", "1", TRUE);
+  envp = g_environ_setenv (envp, "GIT_AUTHOR_NAME", "Test", TRUE);
+  envp = g_environ_setenv (envp, "GIT_AUTHOR_EMAIL", "test@example.org", TRUE);
+  envp = g_environ_setenv (envp, "GIT_COMMITTER_NAME", "Test", TRUE);
+  envp = g_environ_setenv (envp, "GIT_COMMITTER_EMAIL", "test@example.org", TRUE);
+  td_runner_set_environ (runner, (const char * const *) envp);
+  g_assert_true (g_spawn_sync (NULL, (char **) init, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+  g_assert_true (g_file_set_contents (dockerfile, "FROM x\n", -1, NULL));
+  deployment = td_deployment_new (plan, runner, project);
+
+  page = td_phase_page_new (td_plan_lookup_phase (plan, "polish"));
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), deployment);
+
+  /* The commands are shown first; nothing has run yet. */
+  g_assert_true (gtk_widget_activate_action (page, "phase.commit", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  label = adw_message_dialog_get_extra_child (dialog);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==,
+                   "git add -- Dockerfile.backend\n"
+                   "git commit -m 'Phase IV: Dockerfiles, Helm chart and agent audit log for the Todo Chatbot on Minikube'\n");
+  g_assert_false (committed (project));
+  adw_message_dialog_response (dialog, "commit");
+  wait_until (committed, project);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&deployment);
+  fake_tools_remove_tree (project);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -286,6 +362,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/verify-page/gate-go-to-analysis-open", test_verify_page);
   g_test_add_func ("/verify-page/window-go-to-phase", test_window_goes_to_phase);
   g_test_add_func ("/verify-page/right-sizing", test_right_sizing);
+  g_test_add_func ("/verify-page/commit", test_commit_after_confirmation);
   status = g_test_run ();
   fake_tools_remove_tree (state_home);
   return status;
