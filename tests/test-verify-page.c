@@ -2,12 +2,14 @@
  * the frontend: a failing pods-ready gate offers "Go to <phase>", which the window follows; the
  * built-in health analysis is labelled and logged as KUBECTL; Open Todo Chatbot has the address
  * the url-responds check reached. */
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "td-application.h"
 #include "td-frontend-url.h"
 #include "td-gate-evaluator.h"
 #include "td-phase-page.h"
+#include "td-progress.h"
 #include "td-window.h"
 #include "fake-tools-util.h"
 #include "kube-double/kd-server.h"
@@ -161,14 +163,27 @@ test_verify_page (void)
   fake_tools_remove_tree (project);
 }
 
+/* One registered application for the window tests: a process registers only once. */
+static TdApplication *
+shared_application (void)
+{
+  static TdApplication *app;
+
+  if (app == NULL)
+    {
+      app = td_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+    }
+  return app;
+}
+
 static void
 test_window_goes_to_phase (void)
 {
-  g_autoptr(TdApplication) app = td_application_new ();
+  TdApplication *app = shared_application ();
   TdWindow *window;
 
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   window = td_window_new (app);
   g_assert_null (td_window_get_current_phase_id (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-to-phase", "s", "manifests"));
@@ -350,6 +365,56 @@ test_commit_after_confirmation (void)
   fake_tools_remove_tree (project);
 }
 
+static gboolean
+window_on_phase (gpointer data)
+{
+  return g_strcmp0 (td_window_get_current_phase_id (((TdWindow **) data)[0]), ((const char **) data)[1]) == 0;
+}
+
+static void
+test_window_resumes (void)
+{
+  TdApplication *app = shared_application ();
+  g_autofree char *project = g_dir_make_tmp ("td-resume-XXXXXX", NULL);
+  g_autofree char *chart = g_build_filename (project, "charts", "todo-app", "Chart.yaml", NULL);
+  g_autofree char *chart_dir = g_path_get_dirname (chart);
+  g_autofree char *audit = g_build_filename (project, "phase-iv-audit.log", NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (project);
+  g_auto(GStrv) saved = NULL;
+  g_autoptr(FakeTools) fake = fake_tools_new ((const char * const []) { "minikube", "docker", NULL }, NULL);
+  g_autofree char *old_path = g_strdup (g_getenv ("PATH"));
+  TdWindow *window;
+  gpointer data[2];
+
+  /* The window's runner inherits this environment: only the fakes, and no cluster in their state. */
+  g_setenv ("PATH", fake->bin_dir, TRUE);
+  g_setenv ("FAKE_TOOLS_STATE", fake->state_dir, TRUE);
+
+  /* Setup passed last time and its files are still there; Cluster was saved too, but without a
+   * cluster its gate no longer holds: the window opens on Cluster and forgets it. */
+  g_assert_cmpint (g_mkdir_with_parents (chart_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (chart, "name: todo-app\n", -1, NULL));
+  g_assert_true (g_file_set_contents (audit, "# header\n", -1, NULL));
+  g_assert_true (td_progress_set_passed (project, "setup", TRUE, NULL));
+  g_assert_true (td_progress_set_passed (project, "cluster", TRUE, NULL));
+
+  window = td_window_new (app);
+  td_window_open_project (window, dir);
+  data[0] = window;
+  data[1] = (gpointer) "cluster";
+  wait_until (window_on_phase, data);
+  saved = td_progress_load (project, NULL);
+  g_assert_cmpstrv (saved, ((const char * const []) { "setup", NULL }));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_setenv ("PATH", old_path, TRUE);
+  g_unsetenv ("FAKE_TOOLS_STATE");
+  {
+    g_autofree char *progress = td_progress_path_for (project);
+    g_remove (progress);
+  }
+  fake_tools_remove_tree (project);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -363,6 +428,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/verify-page/window-go-to-phase", test_window_goes_to_phase);
   g_test_add_func ("/verify-page/right-sizing", test_right_sizing);
   g_test_add_func ("/verify-page/commit", test_commit_after_confirmation);
+  g_test_add_func ("/verify-page/window-resumes", test_window_resumes);
   status = g_test_run ();
   fake_tools_remove_tree (state_home);
   return status;
