@@ -45,6 +45,40 @@ frontend_handler (SoupServer *server, SoupServerMessage *msg, const char *path, 
   soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html></html>", 13);
 }
 
+static char *browser_record;   /* where the stand-in browser writes the URL it was asked to open */
+
+static gboolean
+browser_opened (gpointer data)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (browser_record, &text, NULL, NULL) && strchr (text, '\n') != NULL;
+}
+
+/* A desktop entry that handles http URLs by writing them to @record, as the default browser of a
+ * data and config folder of the test's own. */
+static void
+register_stand_in_browser (const char *dir)
+{
+  g_autofree char *applications = g_build_filename (dir, "data", "applications", NULL);
+  g_autofree char *config = g_build_filename (dir, "config", NULL);
+  g_autofree char *desktop = g_build_filename (applications, "td-test-browser.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (config, "mimeapps.list", NULL);
+  g_autofree char *data_home = g_build_filename (dir, "data", NULL);
+  g_autofree char *entry = NULL;
+
+  browser_record = g_build_filename (dir, "opened.txt", NULL);
+  entry = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test Browser\n"
+                           "Exec=/bin/sh -c 'echo \"$1\" > %s' sh %%u\n"
+                           "MimeType=x-scheme-handler/http;\n", browser_record);
+  g_assert_cmpint (g_mkdir_with_parents (applications, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (config, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (desktop, entry, -1, NULL));
+  g_assert_true (g_file_set_contents (mimeapps, "[Default Applications]\nx-scheme-handler/http=td-test-browser.desktop\n", -1, NULL));
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);   /* its mimeapps.list outranks the system's */
+}
+
 static GtkWidget *
 find_visible_actionable (GtkWidget *widget, const char *action_name)
 {
@@ -147,6 +181,14 @@ test_verify_page (void)
   open = find_visible_actionable (page, "phase.open-chatbot");
   g_assert_nonnull (open);
   g_assert_true (gtk_widget_is_sensitive (open));
+  /* The button opens it: the http handler registered in main() records what it was given. */
+  g_assert_true (gtk_widget_activate_action (page, "phase.open-chatbot", NULL));
+  wait_until (browser_opened, NULL);
+  {
+    g_autofree char *opened = NULL;
+    g_assert_true (g_file_get_contents (browser_record, &opened, NULL, NULL));
+    g_assert_cmpstr (g_strstrip (opened), ==, frontend_url);
+  }
 
   /* No preflight says kagent is there: the built-in analysis runs, labelled, logged as KUBECTL. */
   g_assert_true (gtk_widget_activate_action (page, "phase.analyse-health", NULL));
@@ -422,6 +464,7 @@ main (int argc, char *argv[])
   int status;
 
   g_setenv ("XDG_STATE_HOME", state_home, TRUE);
+  register_stand_in_browser (state_home);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/verify-page/gate-go-to-analysis-open", test_verify_page);
