@@ -6,6 +6,7 @@
 #include "td-audit-log.h"
 #include "td-audit-log-window.h"
 #include "td-deployment.h"
+#include "td-frontend-url.h"
 #include "td-image-page.h"
 #include "td-log-view.h"
 #include "td-phase-page.h"
@@ -317,7 +318,10 @@ on_project_dir_changed (TdWindow *self)
 
   /* A new project starts from the beginning: its phases have not been checked yet. */
   if (self->deployment != NULL)
-    g_signal_handlers_disconnect_by_data (self->deployment, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->deployment, self);
+      td_frontend_url_stop_tunnel (self->deployment);
+    }
   g_clear_object (&self->deployment);
   if (path != NULL)
     {
@@ -422,6 +426,9 @@ td_window_close_request (GtkWindow *window)
   TdWindow *self = TD_WINDOW (window);
 
   g_cancellable_cancel (self->cancellable);
+  /* The `minikube service` tunnel lives only for the chatbot's address: it ends with the window. */
+  if (self->deployment != NULL)
+    td_frontend_url_stop_tunnel (self->deployment);
   if (self->settings != NULL)
     {
       int width, height;
