@@ -30,7 +30,7 @@ struct _TdPhasePage
   GCancellable         *connect_cancellable;
   TdPreflight          *preflight;      /* says whether kagent is installed; may be NULL */
   TdTask               *health_task;    /* the agent task with the built-in pod-health fallback */
-  GCancellable         *analysis_cancellable;
+  GCancellable         *analysis_cancellable; /* see work_cancellable () */
   TdTask               *usage_task;     /* the agent task with the built-in pod-metrics fallback (T030) */
   TdTask               *upgrade_task;   /* the command after it that applies the values (T031) */
   TdTask               *commit_task;    /* the manual task that commits the files (T037) */
@@ -257,6 +257,16 @@ describe_check (const TdYamlNode *check)
 
 /* ---- health analysis, the phase that fixes a failure, the chatbot's URL ------------------------ */
 
+/* Cancels the page's own work (analysis, measuring, applying, committing) when the project
+ * changes or the page goes; each action is disabled while it runs. */
+static GCancellable *
+work_cancellable (TdPhasePage *self)
+{
+  if (self->analysis_cancellable == NULL)
+    self->analysis_cancellable = g_cancellable_new ();
+  return self->analysis_cancellable;
+}
+
 /* The task that appends the audit line about @task (T029 for T028). */
 static TdTask *
 audit_task_about (TdPhase *phase, TdTask *task)
@@ -352,13 +362,10 @@ analyse_health_action (GtkWidget *widget, const char *action_name, GVariant *par
     pods = G_LIST_MODEL (self->monitor);
   else
     pods = G_LIST_MODEL (no_pods = g_list_store_new (TD_TYPE_POD));
-  g_cancellable_cancel (self->analysis_cancellable);
-  g_clear_object (&self->analysis_cancellable);
-  self->analysis_cancellable = g_cancellable_new ();
   row_set_status (row, TD_CHECK_STATUS_RUNNING);
   gtk_widget_action_set_enabled (widget, "phase.analyse-health", FALSE);
   td_health_analysis_run_async (deployment, self->health_task, audit_task_about (phase, self->health_task),
-                                kagent_available (self), pods, self->analysis_cancellable,
+                                kagent_available (self), pods, work_cancellable (self),
                                 health_analysed, g_object_ref (self));
 }
 
@@ -489,7 +496,7 @@ usage_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   self->samples = td_usage_samples_new (td_deployment_get_plan (TD_DEPLOYMENT (source)));
   td_usage_sample_async (client, namespace_ ? namespace_ : context_namespace, (guint) wait_seconds * 1000,
                          MIN (15000, (guint) wait_seconds * 1000 / 4 + 1),
-                         self->samples, self->analysis_cancellable, usage_sampled, g_object_ref (self));
+                         self->samples, work_cancellable (self), usage_sampled, g_object_ref (self));
 }
 
 static void
@@ -502,15 +509,13 @@ measure_usage_action (GtkWidget *widget, const char *action_name, GVariant *para
 
   if (deployment == NULL || self->usage_task == NULL)
     return;
-  if (self->analysis_cancellable == NULL)
-    self->analysis_cancellable = g_cancellable_new ();
   td_yaml_get_int (td_yaml_mapping_get (td_task_get_node (self->usage_task), "wait_seconds"), &wait_seconds);
   text = g_strdup_printf (_("Measuring for %u seconds so the numbers are not a start-up spike…"), (guint) wait_seconds);
   row_set_status (task_row (self, self->usage_task), TD_CHECK_STATUS_RUNNING);
   row_set_subtitle (task_row (self, self->usage_task), text);
   gtk_widget_action_set_enabled (widget, "phase.measure-usage", FALSE);
   gtk_widget_action_set_enabled (widget, "phase.apply-rightsizing", FALSE);
-  td_deployment_connect_async (deployment, self->analysis_cancellable, usage_connected, g_object_ref (self));
+  td_deployment_connect_async (deployment, work_cancellable (self), usage_connected, g_object_ref (self));
 }
 
 static void
@@ -543,11 +548,9 @@ enable_metrics_action (GtkWidget *widget, const char *action_name, GVariant *par
 
   if (deployment == NULL)
     return;
-  if (self->analysis_cancellable == NULL)
-    self->analysis_cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (widget, "phase.enable-metrics", FALSE);
   td_deployment_capture_async (deployment, argv, self->usage_task ? td_task_get_id (self->usage_task) : NULL,
-                               5 * 60 * 1000, self->analysis_cancellable, metrics_enabled, g_object_ref (self));
+                               5 * 60 * 1000, work_cancellable (self), metrics_enabled, g_object_ref (self));
 }
 
 static void
@@ -586,12 +589,10 @@ apply_rightsizing_action (GtkWidget *widget, const char *action_name, GVariant *
 
   if (deployment == NULL || self->recommendations == NULL || self->upgrade_task == NULL)
     return;
-  if (self->analysis_cancellable == NULL)
-    self->analysis_cancellable = g_cancellable_new ();
   row_set_status (task_row (self, self->upgrade_task), TD_CHECK_STATUS_RUNNING);
   gtk_widget_action_set_enabled (widget, "phase.apply-rightsizing", FALSE);
   td_rightsizing_apply_async (deployment, self->recommendations, self->upgrade_task,
-                              audit_task_about (phase, self->usage_task), self->analysis_cancellable,
+                              audit_task_about (phase, self->usage_task), work_cancellable (self),
                               rightsizing_applied, g_object_ref (self));
 }
 
@@ -621,11 +622,9 @@ on_commit_response (AdwMessageDialog *dialog, const char *response, TdPhasePage 
 
   if (g_strcmp0 (response, "commit") != 0 || deployment == NULL)
     return;
-  if (self->analysis_cancellable == NULL)
-    self->analysis_cancellable = g_cancellable_new ();
   row_set_status (task_row (self, self->commit_task), TD_CHECK_STATUS_RUNNING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.commit", FALSE);
-  td_git_commit_run_async (deployment, commands, self->analysis_cancellable, committed, g_object_ref (self));
+  td_git_commit_run_async (deployment, commands, work_cancellable (self), committed, g_object_ref (self));
 }
 
 static void
@@ -1074,7 +1073,9 @@ on_deployment_changed (TdPhasePage *self)
   TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
 
   g_cancellable_cancel (self->cancellable);
+  /* Work for the old project ends; new work gets a fresh cancellable. */
   g_cancellable_cancel (self->analysis_cancellable);
+  g_clear_object (&self->analysis_cancellable);
   stop_monitor (self);
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
