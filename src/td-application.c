@@ -6,6 +6,7 @@
 #include "td-application.h"
 #include "td-check-artifact-cli.h"
 #include "td-status-cli.h"
+#include "td-verify-cli.h"
 #include "td-window.h"
 
 struct _TdApplication
@@ -71,6 +72,14 @@ td_application_handle_local_options (GApplication *app, GVariantDict *options)
     }
   if (g_variant_dict_contains (options, "status"))
     return run_status (options);
+  if (g_variant_dict_contains (options, "verify"))
+    {
+      TdVerifyOptions verify = { NULL };
+
+      g_variant_dict_lookup (options, "project", "^&ay", &verify.project);
+      g_variant_dict_lookup (options, "kubeconfig", "^&ay", &verify.kubeconfig);
+      return td_verify_cli_run (&verify, NULL, stdout, stderr);
+    }
   return -1;
 }
 
@@ -153,7 +162,8 @@ td_application_init (TdApplication *self)
       N_("Check FILE (an artifact, or an agent’s raw output; - reads standard input) against the contract of the task given with --task, print what is wrong and exit"), N_("FILE") },
     { "task", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The task (T007, T011, T016…) for --check-artifact"), N_("TNNN") },
     { "status", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the deployment's pods and their health, then exit"), NULL },
-    { "kubeconfig", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("With --status: the kubeconfig file to use"), N_("FILE") },
+    { "verify", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Re-check every phase's gate without changing anything, then exit"), NULL },
+    { "kubeconfig", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("With --status or --verify: the kubeconfig file to use"), N_("FILE") },
     { "context", 0, 0, G_OPTION_ARG_STRING, NULL, N_("With --status: the kubeconfig context to use"), N_("NAME") },
     { "namespace", 'n', 0, G_OPTION_ARG_STRING, NULL, N_("With --status: the namespace of the pods"), N_("NAMESPACE") },
     { "selector", 'l', 0, G_OPTION_ARG_STRING, NULL, N_("With --status: the pods' label selector"), N_("SELECTOR") },

@@ -7,7 +7,12 @@
 #include "td-check-result.h"
 #include "td-error.h"
 #include "td-helm-lock.h"
+#include "td-frontend-url.h"
+#include "td-git-commit.h"
+#include "td-health-analysis.h"
 #include "td-minikube.h"
+#include "td-quantity.h"
+#include "td-rightsizing.h"
 #include "td-phase-page.h"
 #include "td-phase-runner.h"
 #include "td-pod-table.h"
@@ -31,6 +36,18 @@ struct _TdPhasePage
   TdTask               *helm_task;      /* phases that run `helm upgrade --install` */
   AdwActionRow         *lock_row;       /* a pending-* release: what happened, and the fix */
   TdHelmRelease        *locked_release;
+  TdPreflight          *preflight;      /* says whether kagent is installed; may be NULL */
+  TdTask               *health_task;    /* the agent task with the built-in pod-health fallback */
+  GCancellable         *analysis_cancellable; /* see work_cancellable () */
+  TdTask               *usage_task;     /* the agent task with the built-in pod-metrics fallback (T030) */
+  TdTask               *upgrade_task;   /* the command after it that applies the values (T031) */
+  TdTask               *commit_task;    /* the manual task that commits the files (T037) */
+  GtkWidget            *usage_group;    /* the recommendation per values.yaml section */
+  GPtrArray            *recommendations;
+  TdUsageSamples       *samples;
+  GtkWidget            *chatbot_group;  /* the frontend URL and Open Todo Chatbot */
+  GtkWidget            *chatbot_row;
+  char                 *chatbot_url;
 
   GtkLabel             *story_label;
   GtkLabel             *title_label;
@@ -245,6 +262,515 @@ describe_check (const TdYamlNode *check)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+
+/* ---- health analysis, the phase that fixes a failure, the chatbot's URL ------------------------ */
+
+/* Cancels the page's own work (analysis, measuring, applying, committing) when the project
+ * changes or the page goes; each action is disabled while it runs. */
+static GCancellable *
+work_cancellable (TdPhasePage *self)
+{
+  if (self->analysis_cancellable == NULL)
+    self->analysis_cancellable = g_cancellable_new ();
+  return self->analysis_cancellable;
+}
+
+/* The task that appends the audit line about @task (T029 for T028). */
+static TdTask *
+audit_task_about (TdPhase *phase, TdTask *task)
+{
+  GListModel *tasks = td_phase_get_tasks (phase);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(TdTask) candidate = g_list_model_get_item (tasks, i);
+
+      if (td_task_get_n_audit_entries (candidate) > 0 &&
+          g_strcmp0 (td_task_get_audit_entry (candidate, 0)->about, td_task_get_id (task)) == 0)
+        return candidate;
+    }
+  return NULL;
+}
+
+static void
+add_health_button (TdPhasePage *self, TdTask *task, GtkWidget *row)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Analyse"));
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "phase.analyse-health");
+  gtk_widget_set_tooltip_text (button, _("Ask kagent how healthy the pods are; without kagent, Todo Deploy analyses them itself"));
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  self->health_task = task;
+}
+
+static gboolean
+kagent_available (TdPhasePage *self)
+{
+  TdPreflightCheck *check = self->preflight ? td_preflight_lookup (self->preflight, "kagent") : NULL;
+
+  return check != NULL && td_preflight_check_get_status (check) == TD_CHECK_STATUS_OK;
+}
+
+static void
+health_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdHealthReport) report = td_health_analysis_run_finish (result, &error);
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+  GtkWidget *row = self->health_task ? g_hash_table_lookup (self->task_rows, td_task_get_id (self->health_task)) : NULL;
+  TdTask *audit_task = self->health_task ? audit_task_about (phase, self->health_task) : NULL;
+  GtkWidget *audit_row = audit_task ? g_hash_table_lookup (self->task_rows, td_task_get_id (audit_task)) : NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *audit_text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || row == NULL)
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", TRUE);
+  if (report == NULL)
+    {
+      row_set_status (row, TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (row, error->message);
+      return;
+    }
+  /* The built-in analysis is labelled as such, with the reason kagent's answer was not used. */
+  if (report->builtin)
+    text = g_strdup_printf (_("Built-in analysis (%s):\n%s"),
+                            report->kagent_error ? report->kagent_error : _("kagent is not installed"), report->text);
+  else
+    text = g_strdup_printf (_("kagent:\n%s"), report->text);
+  row_set_status (row, TD_CHECK_STATUS_OK);
+  row_set_subtitle (row, text);
+  if (audit_row != NULL)
+    {
+      audit_text = g_strdup_printf (_("Appended a [%s] line to %s."), report->tag, TD_AUDIT_LOG_FILE_NAME);
+      row_set_status (audit_row, TD_CHECK_STATUS_OK);
+      row_set_subtitle (audit_row, audit_text);
+    }
+}
+
+static void
+analyse_health_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+  g_autoptr(GListStore) no_pods = NULL;
+  GListModel *pods;
+  GtkWidget *row;
+
+  if (deployment == NULL || self->health_task == NULL)
+    return;
+  row = g_hash_table_lookup (self->task_rows, td_task_get_id (self->health_task));
+  if (self->monitor != NULL)
+    pods = G_LIST_MODEL (self->monitor);
+  else
+    pods = G_LIST_MODEL (no_pods = g_list_store_new (TD_TYPE_POD));
+  row_set_status (row, TD_CHECK_STATUS_RUNNING);
+  gtk_widget_action_set_enabled (widget, "phase.analyse-health", FALSE);
+  td_health_analysis_run_async (deployment, self->health_task, audit_task_about (phase, self->health_task),
+                                kagent_available (self), pods, work_cancellable (self),
+                                health_analysed, g_object_ref (self));
+}
+
+
+/* ---- right-sizing (T030–T032): measure, show the rule and the numbers, apply ------------------- */
+
+static void
+add_row_button (TdPhasePage *self, GtkWidget *row, TdTask **slot, TdTask *task, const char *label,
+                const char *action, const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  if (ADW_IS_EXPANDER_ROW (row))
+    adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+  else
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  if (slot != NULL)
+    *slot = task;
+}
+
+static GtkWidget *
+task_row (TdPhasePage *self, TdTask *task)
+{
+  return task ? g_hash_table_lookup (self->task_rows, td_task_get_id (task)) : NULL;
+}
+
+static void
+show_recommendations (TdPhasePage *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->tasks_group));
+
+  if (self->usage_group != NULL)
+    gtk_box_remove (GTK_BOX (box), self->usage_group);
+  self->usage_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->usage_group), _("Right-sizing"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->usage_group), TD_RIGHTSIZING_RULE);
+  for (guint i = 0; i < self->recommendations->len; i++)
+    {
+      TdRightsizing *r = self->recommendations->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *p95_cpu = td_quantity_format_top_cpu (r->cpu_p95);
+      g_autofree char *peak_cpu = td_quantity_format_top_cpu (r->cpu_peak);
+      g_autofree char *p95_memory = td_quantity_format_top_memory (r->memory_p95);
+      g_autofree char *peak_memory = td_quantity_format_top_memory (r->memory_peak);
+      g_autofree char *text = g_strdup_printf (
+        _("Seen: CPU p95 %s, peak %s; memory p95 %s, peak %s (%u samples)\n"
+          "Requests: CPU %s → %s, memory %s → %s\nLimits: CPU %s → %s, memory %s → %s"),
+        p95_cpu, peak_cpu, p95_memory, peak_memory, r->n_samples,
+        r->current[0] ? r->current[0] : "—", r->recommended[0], r->current[1] ? r->current[1] : "—", r->recommended[1],
+        r->current[2] ? r->current[2] : "—", r->recommended[2], r->current[3] ? r->current[3] : "—", r->recommended[3]);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->section);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->usage_group), row);
+    }
+  gtk_box_insert_child_after (GTK_BOX (box), self->usage_group, GTK_WIDGET (self->tasks_group));
+}
+
+static void
+usage_sampled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row = task_row (self, self->usage_task);
+  g_autofree char *values_text = NULL;
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  if (!td_usage_sample_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", TRUE);
+      row_set_status (row, TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (row, error->message);
+      /* Without metrics-server there is nothing to measure: offer to enable it. */
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.enable-metrics",
+                                     g_error_matches (error, TD_ERROR, TD_ERROR_NOT_FOUND));
+      return;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", TRUE);
+  if (deployment != NULL && self->upgrade_task != NULL)
+    {
+      g_autofree char *path = td_deployment_project_path (deployment, td_task_get_artifact (self->upgrade_task));
+      g_file_get_contents (path, &values_text, NULL, NULL);
+    }
+  g_clear_pointer (&self->recommendations, g_ptr_array_unref);
+  self->recommendations = td_rightsizing_recommend (self->samples, values_text);
+  if (self->recommendations->len == 0)
+    {
+      row_set_status (row, TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (row, _("The metrics API listed none of the Todo Chatbot's pods yet: metrics lag a new pod by up to a minute. Measure again."));
+      return;
+    }
+  row_set_status (row, TD_CHECK_STATUS_OK);
+  row_set_subtitle (row, _("Measured by Todo Deploy from the metrics API (kagent is not asked)."));
+  show_recommendations (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.apply-rightsizing", TRUE);
+}
+
+static void
+usage_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *context_namespace = NULL;
+  g_autoptr(TdKubeClient) client = td_deployment_connect_finish (TD_DEPLOYMENT (source), result, &context_namespace, &error);
+  const char *namespace_ = td_yaml_mapping_get_string (td_plan_get_settings (td_deployment_get_plan (TD_DEPLOYMENT (source))), "namespace");
+  gint64 wait_seconds = 120;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (client == NULL)
+    {
+      row_set_status (task_row (self, self->usage_task), TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (task_row (self, self->usage_task), error->message);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", TRUE);
+      return;
+    }
+  /* The plan's stabilisation window, read every 15 s (metrics-server scrapes about that often), or
+   * at least four times in a shorter window. */
+  td_yaml_get_int (td_yaml_mapping_get (td_task_get_node (self->usage_task), "wait_seconds"), &wait_seconds);
+  g_clear_pointer (&self->samples, td_usage_samples_free);
+  self->samples = td_usage_samples_new (td_deployment_get_plan (TD_DEPLOYMENT (source)));
+  td_usage_sample_async (client, namespace_ ? namespace_ : context_namespace, (guint) wait_seconds * 1000,
+                         MIN (15000, (guint) wait_seconds * 1000 / 4 + 1),
+                         self->samples, work_cancellable (self), usage_sampled, g_object_ref (self));
+}
+
+static void
+measure_usage_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  g_autofree char *text = NULL;
+  gint64 wait_seconds = 120;
+
+  if (deployment == NULL || self->usage_task == NULL)
+    return;
+  td_yaml_get_int (td_yaml_mapping_get (td_task_get_node (self->usage_task), "wait_seconds"), &wait_seconds);
+  text = g_strdup_printf (_("Measuring for %u seconds so the numbers are not a start-up spike…"), (guint) wait_seconds);
+  row_set_status (task_row (self, self->usage_task), TD_CHECK_STATUS_RUNNING);
+  row_set_subtitle (task_row (self, self->usage_task), text);
+  gtk_widget_action_set_enabled (widget, "phase.measure-usage", FALSE);
+  gtk_widget_action_set_enabled (widget, "phase.apply-rightsizing", FALSE);
+  td_deployment_connect_async (deployment, work_cancellable (self), usage_connected, g_object_ref (self));
+}
+
+static void
+metrics_enabled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+  GtkWidget *row = task_row (self, self->usage_task);
+
+  if (!td_deployment_capture_finish (TD_DEPLOYMENT (source), result, NULL, &err, &status, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        row_set_subtitle (row, error->message);
+      return;
+    }
+  /* It returns before the metrics pod is ready (reference/tools.md). */
+  row_set_subtitle (row, status == 0 ? _("metrics-server is enabled; it needs about a minute before Measure has numbers.")
+                                     : g_strstrip (err));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.enable-metrics", status != 0);
+}
+
+static void
+enable_metrics_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  static const char * const argv[] = { "minikube", "addons", "enable", "metrics-server", NULL };
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  if (deployment == NULL)
+    return;
+  gtk_widget_action_set_enabled (widget, "phase.enable-metrics", FALSE);
+  td_deployment_capture_async (deployment, argv, self->usage_task ? td_task_get_id (self->usage_task) : NULL,
+                               5 * 60 * 1000, work_cancellable (self), metrics_enabled, g_object_ref (self));
+}
+
+static void
+rightsizing_applied (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+  GtkWidget *row = task_row (self, self->upgrade_task);
+  GtkWidget *audit_row = self->usage_task ? task_row (self, audit_task_about (phase, self->usage_task)) : NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.apply-rightsizing", TRUE);
+  if (!td_rightsizing_apply_finish (result, &error))
+    {
+      row_set_status (row, TD_CHECK_STATUS_FAILED);
+      row_set_subtitle (row, error->message);
+      return;
+    }
+  row_set_status (row, TD_CHECK_STATUS_OK);
+  row_set_subtitle (row, _("values.yaml has the new requests and limits; helm upgrade rolled them out."));
+  if (audit_row != NULL)
+    {
+      row_set_status (audit_row, TD_CHECK_STATUS_OK);
+      row_set_subtitle (audit_row, _("Appended the new limits to the audit log."));
+    }
+}
+
+static void
+apply_rightsizing_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
+
+  if (deployment == NULL || self->recommendations == NULL || self->upgrade_task == NULL)
+    return;
+  row_set_status (task_row (self, self->upgrade_task), TD_CHECK_STATUS_RUNNING);
+  gtk_widget_action_set_enabled (widget, "phase.apply-rightsizing", FALSE);
+  td_rightsizing_apply_async (deployment, self->recommendations, self->upgrade_task,
+                              audit_task_about (phase, self->usage_task), work_cancellable (self),
+                              rightsizing_applied, g_object_ref (self));
+}
+
+
+/* ---- committing (T037): the exact commands first, run only on confirmation --------------------- */
+
+static void
+committed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdPhasePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row = task_row (self, self->commit_task);
+  gboolean ok = td_git_commit_run_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.commit", TRUE);
+  row_set_status (row, ok ? TD_CHECK_STATUS_OK : TD_CHECK_STATUS_FAILED);
+  row_set_subtitle (row, ok ? _("Committed.") : error->message);
+}
+
+static void
+on_commit_response (AdwMessageDialog *dialog, const char *response, TdPhasePage *self)
+{
+  GPtrArray *commands = g_object_get_data (G_OBJECT (dialog), "commands");
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+
+  if (g_strcmp0 (response, "commit") != 0 || deployment == NULL)
+    return;
+  row_set_status (task_row (self, self->commit_task), TD_CHECK_STATUS_RUNNING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.commit", FALSE);
+  td_git_commit_run_async (deployment, commands, work_cancellable (self), committed, g_object_ref (self));
+}
+
+static void
+commit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GPtrArray) commands = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *dialog, *label;
+
+  if (deployment == NULL || self->commit_task == NULL)
+    return;
+  commands = td_git_commit_commands (self->commit_task, td_deployment_get_project_dir (deployment));
+  if (commands == NULL)
+    {
+      row_set_subtitle (task_row (self, self->commit_task), _("None of the files to commit exists yet."));
+      return;
+    }
+  text = td_git_commit_describe (commands);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Commit These Files?"),
+                                   _("Todo Deploy will run exactly these commands in the project folder:"));
+  label = gtk_label_new (text);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_add_css_class (label, "monospace");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "commit", _("C_ommit"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "commit", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "commands", g_steal_pointer (&commands), (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_commit_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Each gate row can send the user to the phase whose tasks fix what failed. */
+static void
+add_go_to_button (GtkWidget *row)
+{
+  GtkWidget *button = gtk_button_new ();
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (button, FALSE);
+  /* The action takes a phase id: a target of the right type from the start, set per result. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (""));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.go-to-phase");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "go-to-button", button);
+}
+
+static void
+row_show_fix_phase (TdPhasePage *self, GtkWidget *row, TdCheckResult *result)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (row), "go-to-button");
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  const char *phase_id = result ? td_check_result_get_fix_phase (result) : NULL;
+  TdPhase *target = phase_id && deployment ? td_plan_lookup_phase (td_deployment_get_plan (deployment), phase_id) : NULL;
+  g_autofree char *label = NULL;
+
+  gtk_widget_set_visible (button, target != NULL && !td_check_result_get_passed (result));
+  if (target == NULL)
+    return;
+  label = g_strdup_printf (_("Go to %s"), td_phase_get_title (target));
+  gtk_button_set_label (GTK_BUTTON (button), label);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (phase_id));
+}
+
+static gboolean
+gate_has_check (TdPhase *phase, const char *kind)
+{
+  TdGate *gate = td_phase_get_gate (phase);
+
+  for (guint i = 0; i < td_gate_get_n_checks (gate); i++)
+    if (g_strcmp0 (td_gate_get_check_kind (gate, i), kind) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The phase that probes the frontend (url-responds) offers to open the chatbot, and so does the
+ * final one, whose gate checks the audit log's completeness: the address found is kept by the
+ * deployment, so it is still there. */
+static gboolean
+phase_reaches_frontend (TdPhase *phase)
+{
+  return gate_has_check (phase, "url-responds") || gate_has_check (phase, "audit-entries");
+}
+
+static void
+add_chatbot_group (TdPhasePage *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->gate_group));
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Open Todo Chatbot"));
+
+  self->chatbot_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->chatbot_group), _("Todo Chatbot"));
+  self->chatbot_row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->chatbot_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->chatbot_row), _("Address"));
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "phase.open-chatbot");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->chatbot_row), button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->chatbot_group), self->chatbot_row);
+  gtk_widget_set_visible (self->chatbot_group, FALSE);
+  gtk_box_insert_child_after (GTK_BOX (box), self->chatbot_group, GTK_WIDGET (self->gate_group));
+}
+
+/* Shows the URL the url-responds check found (kept by the deployment, so Finish sees it too). */
+static void
+update_chatbot (TdPhasePage *self)
+{
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
+  const char *url = deployment ? td_frontend_url_get_last (deployment) : NULL;
+
+  if (self->chatbot_group == NULL)
+    return;
+  g_free (self->chatbot_url);
+  self->chatbot_url = g_strdup (url);
+  gtk_widget_set_visible (self->chatbot_group, url != NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->chatbot_row), url ? url : "");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.open-chatbot", url != NULL);
+}
+
+static void
+open_chatbot_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdPhasePage *self = TD_PHASE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->chatbot_url == NULL)
+    return;
+  /* Inside Flatpak the OpenURI portal opens the browser. */
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->chatbot_url, GDK_CURRENT_TIME);
+}
+
 static gboolean
 phase_watches_pods (TdPhase *phase)
 {
@@ -325,6 +851,7 @@ static void
 td_phase_page_shown (TdWizardPage *page)
 {
   start_monitor (TD_PHASE_PAGE (page));
+  update_chatbot (TD_PHASE_PAGE (page));
 }
 
 static void update_buttons (TdPhasePage *self);
@@ -512,6 +1039,25 @@ populate (TdPhasePage *self, TdPhase *phase)
 
       g_hash_table_insert (self->task_rows, g_strdup (td_task_get_id (task)), row);
       adw_preferences_group_add (self->tasks_group, row);
+      if (g_strcmp0 (td_yaml_mapping_get_string (td_task_get_node (task), "fallback"), "pod-health") == 0 &&
+          self->health_task == NULL)
+        add_health_button (self, task, row);
+      else if (g_strcmp0 (td_yaml_mapping_get_string (td_task_get_node (task), "fallback"), "pod-metrics") == 0 &&
+               self->usage_task == NULL)
+        {
+          add_row_button (self, row, &self->usage_task, task, _("_Measure"), "phase.measure-usage",
+                          _("Read the pods' CPU and memory from the metrics API through the stabilisation window"));
+          /* Offered when the metrics API turns out to be missing. */
+          add_row_button (self, row, NULL, task, _("_Enable metrics-server"), "phase.enable-metrics",
+                          _("Run “minikube addons enable metrics-server”"));
+        }
+      else if (td_task_get_kind (task) == TD_TASK_KIND_MANUAL && td_yaml_mapping_get (td_task_get_node (task), "paths") != NULL &&
+               self->commit_task == NULL)
+        add_row_button (self, row, &self->commit_task, task, _("_Commit…"), "phase.commit",
+                        _("See the exact git commands, then run them if you agree"));
+      else if (self->usage_task != NULL && self->upgrade_task == NULL && td_task_get_kind (task) == TD_TASK_KIND_COMMAND)
+        add_row_button (self, row, &self->upgrade_task, task, _("_Apply"), "phase.apply-rightsizing",
+                        _("Write the recommended values into values.yaml and run helm upgrade"));
       if (g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", "minikube start"))
         adw_preferences_group_add (self->tasks_group, make_memory_hint_row ());
       if (td_secret_task_handles (task))
@@ -542,9 +1088,12 @@ populate (TdPhasePage *self, TdPhase *phase)
       g_object_set_data_full (G_OBJECT (row), "detail", g_steal_pointer (&detail), g_free);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), status);
       g_object_set_data (G_OBJECT (row), "status-stack", status);
+      add_go_to_button (row);
       adw_preferences_group_add (self->gate_group, row);
       g_ptr_array_add (self->gate_rows, row);
     }
+  if (phase_reaches_frontend (phase))
+    add_chatbot_group (self);
 }
 
 /* ---- running --------------------------------------------------------------------------------- */
@@ -613,9 +1162,11 @@ on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdP
         text = g_strdup (td_check_result_get_message (result));
       row_set_status (row, td_check_result_get_status (result));
       row_set_subtitle (row, text);
+      row_show_fix_phase (self, row, result);
     }
   if (!passed)
     check_lock (self);
+  update_chatbot (self);
 }
 
 static void
@@ -626,6 +1177,7 @@ reset_gate_rows (TdPhasePage *self, TdCheckStatus status)
       GtkWidget *row = self->gate_rows->pdata[i];
       row_set_status (row, status);
       row_set_subtitle (row, g_object_get_data (G_OBJECT (row), "detail"));
+      row_show_fix_phase (self, row, NULL);
     }
 }
 
@@ -710,11 +1262,20 @@ on_deployment_changed (TdPhasePage *self)
   TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
 
   g_cancellable_cancel (self->cancellable);
+  /* Work for the old project ends; new work gets a fresh cancellable. */
+  g_cancellable_cancel (self->analysis_cancellable);
+  g_clear_object (&self->analysis_cancellable);
   stop_monitor (self);
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
   reset_task_rows (self);
+  update_chatbot (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", deployment != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", deployment != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.enable-metrics", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.apply-rightsizing", FALSE);
+  g_clear_pointer (&self->recommendations, g_ptr_array_unref);
   reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
   if (deployment != NULL)
     {
@@ -766,6 +1327,12 @@ td_phase_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->analysis_cancellable);
+  g_clear_object (&self->analysis_cancellable);
+  g_clear_object (&self->preflight);
+  g_clear_pointer (&self->chatbot_url, g_free);
+  g_clear_pointer (&self->recommendations, g_ptr_array_unref);
+  g_clear_pointer (&self->samples, td_usage_samples_free);
   stop_monitor (self);
   self->pod_table = NULL;
   if (self->runner != NULL)
@@ -802,6 +1369,12 @@ td_phase_page_class_init (TdPhasePageClass *klass)
   gtk_widget_class_install_action (widget_class, "phase.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "phase.check-gate", NULL, check_action);
   gtk_widget_class_install_action (widget_class, "phase.clear-lock", NULL, clear_lock_action);
+  gtk_widget_class_install_action (widget_class, "phase.analyse-health", NULL, analyse_health_action);
+  gtk_widget_class_install_action (widget_class, "phase.open-chatbot", NULL, open_chatbot_action);
+  gtk_widget_class_install_action (widget_class, "phase.measure-usage", NULL, measure_usage_action);
+  gtk_widget_class_install_action (widget_class, "phase.enable-metrics", NULL, enable_metrics_action);
+  gtk_widget_class_install_action (widget_class, "phase.apply-rightsizing", NULL, apply_rightsizing_action);
+  gtk_widget_class_install_action (widget_class, "phase.commit", NULL, commit_action);
 }
 
 static void
@@ -811,10 +1384,29 @@ td_phase_page_init (TdPhasePage *self)
   self->task_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->gate_rows = g_ptr_array_new ();
   self->secret_rows = g_ptr_array_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.open-chatbot", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.measure-usage", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.enable-metrics", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.apply-rightsizing", FALSE);
 }
 
 GtkWidget *
 td_phase_page_new (TdPhase *phase)
 {
   return g_object_new (TD_TYPE_PHASE_PAGE, "phase", phase, NULL);
+}
+
+void
+td_phase_page_set_preflight (TdPhasePage *self, TdPreflight *preflight)
+{
+  g_return_if_fail (TD_IS_PHASE_PAGE (self));
+  g_set_object (&self->preflight, preflight);
+}
+
+const char *
+td_phase_page_get_chatbot_url (TdPhasePage *self)
+{
+  g_return_val_if_fail (TD_IS_PHASE_PAGE (self), NULL);
+  return self->chatbot_url;
 }

@@ -2,6 +2,7 @@
  * and the gate that lets the user go on */
 #pragma once
 
+#include "td-preflight.h"
 #include "td-wizard-page.h"
 
 G_BEGIN_DECLS
@@ -9,6 +10,11 @@ G_BEGIN_DECLS
 #define TD_TYPE_PHASE_PAGE (td_phase_page_get_type ())
 G_DECLARE_FINAL_TYPE (TdPhasePage, td_phase_page, TD, PHASE_PAGE, TdWizardPage)
 
-GtkWidget *td_phase_page_new (TdPhase *phase);
+GtkWidget  *td_phase_page_new             (TdPhase     *phase);
+/* The preflight whose kagent row decides between kagent and the built-in health analysis. */
+void        td_phase_page_set_preflight   (TdPhasePage *self,
+                                           TdPreflight *preflight);
+/* The address Open Todo Chatbot opens (the url-responds check's), or NULL while none is known. */
+const char *td_phase_page_get_chatbot_url (TdPhasePage *self);
 
 G_END_DECLS

@@ -6,12 +6,14 @@
 #include "td-audit-log.h"
 #include "td-audit-log-window.h"
 #include "td-deployment.h"
+#include "td-frontend-url.h"
 #include "td-image-page.h"
 #include "td-manifests-page.h"
 #include "td-log-view.h"
 #include "td-phase-page.h"
 #include "td-plan.h"
 #include "td-preflight.h"
+#include "td-progress.h"
 #include "td-runner.h"
 #include "td-sidebar-row.h"
 #include "td-welcome-page.h"
@@ -27,6 +29,7 @@ struct _TdWindow
   TdDeployment         *deployment;     /* NULL until a project folder is chosen */
   GSettings            *settings;
   GCancellable         *cancellable;    /* cancelled when the window closes */
+  GCancellable         *resume_cancellable; /* the re-check of a reopened project's saved phases */
   GPtrArray            *pages;          /* of TdWizardPage, Welcome first */
   guint                 current;
   gboolean              applying;
@@ -170,6 +173,26 @@ back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     show_page (self, self->current - 1);
 }
 
+/* The index of the page that walks through @phase_id, or 0 (Welcome) when there is none. */
+static guint
+page_index_for_phase (TdWindow *self, const char *phase_id)
+{
+  for (guint i = 1; i < self->pages->len; i++)
+    {
+      TdPhase *phase = td_wizard_page_get_phase (self->pages->pdata[i]);
+
+      if (phase != NULL && g_strcmp0 (td_phase_get_id (phase), phase_id) == 0)
+        return i;
+    }
+  return 0;
+}
+
+static void
+go_to_phase_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  td_window_go_to_phase (TD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
 static void
 show_sidebar_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -243,6 +266,47 @@ on_process_started (TdDeployment *deployment, TdProcess *process, const char *ta
   on_log_visible_changed (self);
 }
 
+/* Passed phases are remembered per project; a failed one is forgotten. */
+static void
+on_phase_state_changed (TdPhase *phase, GParamSpec *pspec, TdWindow *self)
+{
+  TdPhaseState state = td_phase_get_state (phase);
+  g_autoptr(GError) error = NULL;
+
+  if (self->deployment == NULL || (state != TD_PHASE_STATE_PASSED && state != TD_PHASE_STATE_FAILED))
+    return;
+  if (!td_progress_set_passed (td_deployment_get_project_dir (self->deployment), td_phase_get_id (phase),
+                               state == TD_PHASE_STATE_PASSED, &error))
+    g_warning ("Progress not saved: %s", error->message);
+}
+
+static void
+resumed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) holding = NULL;
+  g_autofree char *next_phase = td_progress_resume_finish (result, &holding, &error);
+
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not re-check the saved progress: %s", error->message);
+      return;
+    }
+  if (holding == NULL || holding[0] == NULL)
+    return;
+  for (guint i = 0; holding[i] != NULL; i++)
+    td_phase_set_state (td_plan_lookup_phase (self->plan, holding[i]), TD_PHASE_STATE_PASSED);
+  update_phase_readiness (self);
+  if (!self->applying)
+    show_page (self, next_phase ? page_index_for_phase (self, next_phase) : self->pages->len - 1);
+  {
+    g_autofree char *message = g_strdup_printf (_("Welcome back: %u phases still hold."), g_strv_length (holding));
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  }
+}
+
 static void
 on_project_dir_changed (TdWindow *self)
 {
@@ -255,7 +319,10 @@ on_project_dir_changed (TdWindow *self)
 
   /* A new project starts from the beginning: its phases have not been checked yet. */
   if (self->deployment != NULL)
-    g_signal_handlers_disconnect_by_data (self->deployment, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->deployment, self);
+      td_frontend_url_stop_tunnel (self->deployment);
+    }
   g_clear_object (&self->deployment);
   if (path != NULL)
     {
@@ -271,6 +338,15 @@ on_project_dir_changed (TdWindow *self)
     td_wizard_page_set_deployment (self->pages->pdata[i], self->deployment);
   td_log_view_clear (self->log_view);
   update_phase_readiness (self);
+
+  /* A project opened before continues where it stopped, once its saved phases hold again. */
+  g_cancellable_cancel (self->resume_cancellable);
+  g_clear_object (&self->resume_cancellable);
+  if (self->deployment != NULL)
+    {
+      self->resume_cancellable = g_cancellable_new ();
+      td_progress_resume_async (self->deployment, self->resume_cancellable, resumed, g_object_ref (self));
+    }
 }
 
 static GSettings *
@@ -328,14 +404,21 @@ build_pages (TdWindow *self)
   for (guint i = 0; i < g_list_model_get_n_items (phases); i++)
     {
       g_autoptr(TdPhase) phase = g_list_model_get_item (phases, i);
+      GtkWidget *page;
+
       /* Phases whose Dockerfile Gordon writes get the review-and-build page; phases whose
-       * manifests kubectl-ai writes, the review-and-accept page. */
+       * manifests kubectl-ai writes, the review-and-accept page; the rest, the generic page. */
       if (td_image_page_handles_phase (phase))
-        add_page (self, td_image_page_new (phase, self->preflight), phase);
+        page = td_image_page_new (phase, self->preflight);
       else if (td_manifests_page_handles_phase (phase))
-        add_page (self, td_manifests_page_new (phase, self->preflight), phase);
+        page = td_manifests_page_new (phase, self->preflight);
       else
-        add_page (self, td_phase_page_new (phase), phase);
+        {
+          page = td_phase_page_new (phase);
+          td_phase_page_set_preflight (TD_PHASE_PAGE (page), self->preflight);
+        }
+      add_page (self, page, phase);
+      g_signal_connect_object (phase, "notify::state", G_CALLBACK (on_phase_state_changed), self, 0);
     }
   update_phase_readiness (self);
   show_page (self, 0);
@@ -347,6 +430,9 @@ td_window_close_request (GtkWindow *window)
   TdWindow *self = TD_WINDOW (window);
 
   g_cancellable_cancel (self->cancellable);
+  /* The `minikube service` tunnel lives only for the chatbot's address: it ends with the window. */
+  if (self->deployment != NULL)
+    td_frontend_url_stop_tunnel (self->deployment);
   if (self->settings != NULL)
     {
       int width, height;
@@ -365,6 +451,8 @@ td_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->resume_cancellable);
+  g_clear_object (&self->resume_cancellable);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_object (&self->preflight);
   if (self->deployment != NULL)
@@ -403,6 +491,7 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.open-project", NULL, open_project_action);
   gtk_widget_class_install_action (widget_class, "win.show-audit-log", NULL, show_audit_log_action);
+  gtk_widget_class_install_action (widget_class, "win.go-to-phase", "s", go_to_phase_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -460,4 +549,29 @@ td_window_get_log_view (TdWindow *self)
 {
   g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
   return self->log_view;
+}
+
+gboolean
+td_window_go_to_phase (TdWindow *self, const char *phase_id)
+{
+  guint index;
+
+  g_return_val_if_fail (TD_IS_WINDOW (self), FALSE);
+  index = page_index_for_phase (self, phase_id);
+  if (index == 0 || self->applying)
+    return FALSE;
+  show_page (self, index);
+  return TRUE;
+}
+
+const char *
+td_window_get_current_phase_id (TdWindow *self)
+{
+  TdPhase *phase;
+
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  if (self->pages->len == 0)
+    return NULL;
+  phase = td_wizard_page_get_phase (current_page (self));
+  return phase ? td_phase_get_id (phase) : NULL;
 }

@@ -43,6 +43,25 @@ table_has_rows (gpointer data)
   return g_strv_length (rows) == 3;
 }
 
+typedef struct {
+  KdServer     *server;
+  TdPodTable   *table;
+} Settled;
+
+/* Every connection the page opened has been used: the watch reached the double, and the events
+ * the diagnoses asked for have arrived. */
+static gboolean
+connections_settled (gpointer data)
+{
+  Settled *settled = data;
+  GPtrArray *log = kd_server_get_request_log (settled->server);
+  gboolean watching = FALSE;
+
+  for (guint i = 0; log != NULL && i < log->len && !watching; i++)
+    watching = strstr (log->pdata[i], "watch=") != NULL;
+  return watching && td_pod_monitor_get_events_pending (td_pod_table_get_monitor (settled->table)) == 0;
+}
+
 static void
 test_verify_page_shows_live_pods (void)
 {
@@ -72,6 +91,13 @@ test_verify_page_shows_live_pods (void)
       found_diagnosis = strstr (rows[i], "Minikube") != NULL;
   g_assert_true (found_diagnosis);
   g_assert_true (g_str_has_prefix (td_pod_table_get_state_text (table), "Connected"));
+
+  /* The double closes its connections synchronously, which waits forever for a handshake still
+   * in progress: let the events the diagnoses asked for arrive first. */
+  {
+    Settled settled = { server, table };
+    wait_until (connections_settled, &settled);
+  }
 
   /* A new project (or none) stops watching the old cluster. */
   td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), NULL);

@@ -10,6 +10,7 @@ struct _TdCheckResult
   TdCheckStatus  status;
   char          *message;
   char          *fix;
+  char          *fix_phase;
 };
 
 G_DEFINE_FINAL_TYPE (TdCheckResult, td_check_result, G_TYPE_OBJECT)
@@ -22,6 +23,7 @@ td_check_result_finalize (GObject *object)
   g_free (self->kind);
   g_free (self->message);
   g_free (self->fix);
+  g_free (self->fix_phase);
   G_OBJECT_CLASS (td_check_result_parent_class)->finalize (object);
 }
 
@@ -81,4 +83,19 @@ td_check_result_get_passed (TdCheckResult *self)
 {
   g_return_val_if_fail (TD_IS_CHECK_RESULT (self), FALSE);
   return self->status == TD_CHECK_STATUS_OK || self->status == TD_CHECK_STATUS_WARNING;
+}
+
+void
+td_check_result_set_fix_phase (TdCheckResult *self, const char *phase_id)
+{
+  g_return_if_fail (TD_IS_CHECK_RESULT (self));
+  g_free (self->fix_phase);
+  self->fix_phase = g_strdup (phase_id);
+}
+
+const char *
+td_check_result_get_fix_phase (TdCheckResult *self)
+{
+  g_return_val_if_fail (TD_IS_CHECK_RESULT (self), NULL);
+  return self->fix_phase;
 }

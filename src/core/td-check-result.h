@@ -22,5 +22,10 @@ const char    *td_check_result_get_message (TdCheckResult *self);
 const char    *td_check_result_get_fix     (TdCheckResult *self);
 /* OK or WARNING: the gate may pass. */
 gboolean       td_check_result_get_passed  (TdCheckResult *self);
+/* The id of the phase whose tasks fix a failure ("backend-image"), or NULL when the fix is made
+ * where the check failed. */
+void           td_check_result_set_fix_phase (TdCheckResult *self,
+                                              const char    *phase_id);
+const char    *td_check_result_get_fix_phase (TdCheckResult *self);
 
 G_END_DECLS

@@ -3,12 +3,34 @@
 
 #include "td-audit-log.h"
 #include "td-docker.h"
+#include "td-frontend-url.h"
 #include "td-error.h"
 #include "td-gate-evaluator.h"
 #include "td-helm.h"
 #include "td-minikube.h"
+#include "td-pod-monitor.h"
 
 typedef void (*CheckFunc) (TdDeployment *deployment, const TdYamlNode *check, GTask *task);
+
+#define WAIT_LIMIT_KEY "td-gate-wait-limit"
+
+void
+td_gate_set_wait_limit (TdDeployment *deployment, guint seconds)
+{
+  g_object_set_data (G_OBJECT (deployment), WAIT_LIMIT_KEY, GUINT_TO_POINTER (seconds));
+}
+
+/* The check's `timeout_seconds` (else @fallback), within the deployment's wait limit. */
+static guint
+check_wait_seconds (TdDeployment *deployment, const TdYamlNode *check, gint64 fallback)
+{
+  guint limit = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (deployment), WAIT_LIMIT_KEY));
+  gint64 seconds = fallback;
+
+  td_yaml_get_int (td_yaml_mapping_get (check, "timeout_seconds"), &seconds);
+  seconds = CLAMP (seconds, 1, 3600);
+  return limit > 0 ? MIN ((guint) seconds, limit) : (guint) seconds;
+}
 
 static void
 return_result (GTask *task, const char *kind, TdCheckStatus status, const char *message, const char *fix)
@@ -398,6 +420,319 @@ check_helm_status (TdDeployment *deployment, const TdYamlNode *check, GTask *tas
   run_check_program (deployment, check, task, argv, read_helm_status);
 }
 
+/* ---- pods-ready ---------------------------------------------------------------------------------- */
+
+/* Waits, on a live list + watch, until `count` pods matching `selector` are Running with every
+ * container ready; at the time limit names each pod that is not, with its diagnosis. */
+typedef struct {
+  char         *selector;
+  guint         count;
+  guint         timeout_seconds;
+  TdPodMonitor *monitor;
+  guint         timeout_id;
+  gulong        ready_id, synced_id, state_id;
+  GSource      *cancel_source;
+  gboolean      done;
+  TdCheckResult *result;   /* the answer, until the idle callback returns it */
+  GError       *error;
+} PodsReady;
+
+static void
+pods_ready_free (PodsReady *data)
+{
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  if (data->cancel_source != NULL)
+    {
+      g_source_destroy (data->cancel_source);
+      g_source_unref (data->cancel_source);
+    }
+  if (data->monitor != NULL)
+    {
+      g_clear_signal_handler (&data->ready_id, data->monitor);
+      g_clear_signal_handler (&data->synced_id, data->monitor);
+      g_clear_signal_handler (&data->state_id, data->monitor);
+      td_pod_monitor_stop (data->monitor);
+      g_object_unref (data->monitor);
+    }
+  g_clear_object (&data->result);
+  g_clear_error (&data->error);
+  g_free (data->selector);
+  g_free (data);
+}
+
+static gboolean
+pods_ready_return_later (gpointer user_data)
+{
+  GTask *task = user_data;
+  PodsReady *data = g_task_get_task_data (task);
+
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&data->result), g_object_unref);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the check once. The answer goes out from an idle callback: this often runs inside one of
+ * the monitor's own signals, and the task's end drops the monitor. */
+static void
+pods_ready_return (GTask *task, TdCheckResult *result, GError *error)
+{
+  PodsReady *data = g_task_get_task_data (task);
+
+  if (data->done)
+    return;
+  data->done = TRUE;
+  data->result = result;
+  data->error = error;
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  if (data->monitor != NULL)
+    td_pod_monitor_stop (data->monitor);
+  /* At default priority: a busy UI (spinners, a live table) would starve an idle one. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, pods_ready_return_later, task, NULL);
+}
+
+static void
+pods_ready_update (GTask *task)
+{
+  PodsReady *data = g_task_get_task_data (task);
+  TdPodMonitor *monitor = data->monitor;
+
+  if (data->done || !td_pod_monitor_get_synced (monitor))
+    {
+      if (!data->done && td_pod_monitor_get_connection_state (monitor) == TD_POD_MONITOR_ERROR)
+        {
+          TdCheckResult *result = td_check_result_new ("pods-ready", TD_CHECK_STATUS_FAILED,
+                                                       td_pod_monitor_get_state_message (monitor),
+                                                       "Start the cluster in the Cluster phase.");
+          td_check_result_set_fix_phase (result, "cluster");
+          pods_ready_return (task, result, NULL);
+        }
+      return;
+    }
+  if (td_pod_monitor_get_n_ready (monitor) >= data->count)
+    {
+      g_autofree char *message = g_strdup_printf ("%u of %u pods are Running and ready.",
+                                                  td_pod_monitor_get_n_ready (monitor), data->count);
+      pods_ready_return (task, td_check_result_new ("pods-ready", TD_CHECK_STATUS_OK, message, NULL), NULL);
+    }
+}
+
+static void
+on_pods_ready_changed (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  pods_ready_update (user_data);
+}
+
+static gboolean
+on_pods_ready_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  PodsReady *data = g_task_get_task_data (task);
+  GListModel *pods = G_LIST_MODEL (data->monitor);
+  g_autoptr(GString) message = g_string_new (NULL);
+  const TdPodDiagnosis *first = NULL;
+  TdCheckResult *result;
+  guint n = g_list_model_get_n_items (pods);
+
+  data->timeout_id = 0;
+  g_string_printf (message, "%u of %u pods are ready after %u s.", td_pod_monitor_get_n_ready (data->monitor),
+                   data->count, data->timeout_seconds);
+  if (n == 0)
+    g_string_append_printf (message, " No pod matches “%s”.", data->selector);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TdPod) pod = g_list_model_get_item (pods, i);
+      const TdPodDiagnosis *diagnosis = td_pod_get_diagnosis (pod);
+
+      if (td_pod_get_is_ready (pod))
+        continue;
+      g_string_append_printf (message, "\n%s (%s, %s): %s", td_pod_get_name (pod), td_pod_get_ready (pod),
+                              td_pod_get_status (pod),
+                              diagnosis ? td_pod_get_diagnosis_text (pod) : "still starting");
+      if (first == NULL)
+        first = diagnosis;
+    }
+  result = td_check_result_new ("pods-ready", TD_CHECK_STATUS_FAILED, message->str,
+                                first ? first->hint
+                                      : n == 0 ? "Deploy the chart in the Helm Deploy phase."
+                                               : "The pods may need longer: check again in a minute.");
+  td_check_result_set_fix_phase (result, first ? first->phase_id : n == 0 ? "deploy" : NULL);
+  pods_ready_return (task, result, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_pods_ready_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  PodsReady *data = g_task_get_task_data (user_data);
+
+  if (!data->done)
+    pods_ready_return (user_data, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pods_ready_connected (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  PodsReady *data = g_task_get_task_data (task);
+  TdDeployment *deployment = TD_DEPLOYMENT (source);
+  const char *plan_namespace = td_yaml_mapping_get_string (td_plan_get_settings (td_deployment_get_plan (deployment)), "namespace");
+  g_autofree char *context_namespace = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TdKubeClient) client = td_deployment_connect_finish (deployment, result, &context_namespace, &error);
+
+  if (client == NULL)
+    {
+      TdCheckResult *check_result = NULL;
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          check_result = td_check_result_new ("pods-ready", TD_CHECK_STATUS_FAILED, error->message,
+                                              "Start the cluster in the Cluster phase: it writes the kubeconfig.");
+          td_check_result_set_fix_phase (check_result, "cluster");
+        }
+      pods_ready_return (task, check_result, check_result ? NULL : g_steal_pointer (&error));
+      return;
+    }
+  data->monitor = td_pod_monitor_new (client, plan_namespace ? plan_namespace : context_namespace, data->selector);
+  data->ready_id = g_signal_connect (data->monitor, "notify::n-ready", G_CALLBACK (on_pods_ready_changed), task);
+  data->synced_id = g_signal_connect (data->monitor, "notify::synced", G_CALLBACK (on_pods_ready_changed), task);
+  data->state_id = g_signal_connect (data->monitor, "notify::connection-state", G_CALLBACK (on_pods_ready_changed), task);
+  data->timeout_id = g_timeout_add_seconds (data->timeout_seconds, on_pods_ready_timeout, task);
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      data->cancel_source = g_cancellable_source_new (g_task_get_cancellable (task));
+      g_source_set_callback (data->cancel_source, G_SOURCE_FUNC (on_pods_ready_cancelled), task, NULL);
+      g_source_attach (data->cancel_source, g_main_context_get_thread_default ());
+    }
+  td_pod_monitor_start (data->monitor);
+}
+
+static void
+check_pods_ready (TdDeployment *deployment, const TdYamlNode *check, GTask *task)
+{
+  PodsReady *data = g_new0 (PodsReady, 1);
+  gint64 count = 1;
+
+  td_yaml_get_int (td_yaml_mapping_get (check, "count"), &count);
+  data->selector = g_strdup (td_yaml_mapping_get_string (check, "selector"));
+  data->count = (guint) CLAMP (count, 1, G_MAXINT);
+  data->timeout_seconds = check_wait_seconds (deployment, check, 120);
+  g_task_set_task_data (task, data, (GDestroyNotify) pods_ready_free);
+  /* The dispatcher drops its reference when this returns; the wait keeps one until it ends. */
+  td_deployment_connect_async (deployment, g_task_get_cancellable (task), pods_ready_connected, g_object_ref (task));
+}
+
+/* ---- url-responds -------------------------------------------------------------------------------- */
+
+#define URL_RESPONDS_DEFAULT_SECONDS 60
+
+static void
+url_probed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TdDeployment *deployment = g_task_get_source_object (task);
+  const char *url = td_frontend_url_get_last (deployment);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!td_frontend_url_probe_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        return_result (task, "url-responds", TD_CHECK_STATUS_FAILED, error->message,
+                       "The pods may be ready but not yet serving: check again; if it persists, look at the frontend pod's log.");
+      return;
+    }
+  message = g_strdup_printf ("The Todo Chatbot answers at %s.", url);
+  return_result (task, "url-responds", TD_CHECK_STATUS_OK, message, NULL);
+}
+
+static void
+url_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const TdYamlNode *check = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  guint wait_seconds = check_wait_seconds (g_task_get_source_object (task), check, URL_RESPONDS_DEFAULT_SECONDS);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = td_frontend_url_find_finish (result, &error);
+  gint64 expect_status = 200;
+
+  if (url == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        {
+          /* A missing Service is the chart's to create; anything else is reaching the cluster. */
+          gboolean no_service = g_error_matches (error, TD_KUBE_ERROR, TD_KUBE_ERROR_NOT_FOUND);
+          TdCheckResult *check_result = td_check_result_new ("url-responds", TD_CHECK_STATUS_FAILED, error->message,
+                                                             no_service ? "Deploy the chart in the Helm Deploy phase: it creates the Service."
+                                                                        : "Start the cluster in the Cluster phase.");
+          td_check_result_set_fix_phase (check_result, no_service ? "deploy" : "cluster");
+          g_task_return_pointer (task, check_result, g_object_unref);
+        }
+      return;
+    }
+  td_yaml_get_int (td_yaml_mapping_get (check, "expect_status"), &expect_status);
+  td_frontend_url_probe_async (url, (guint) expect_status, wait_seconds,
+                               cancellable, url_probed, g_steal_pointer (&task));
+}
+
+static void
+check_url_responds (TdDeployment *deployment, const TdYamlNode *check, GTask *task)
+{
+  gint64 node_port = 0;
+
+  td_yaml_get_int (td_yaml_mapping_get (check, "node_port"), &node_port);
+  g_task_set_task_data (task, (gpointer) check, NULL);
+  td_frontend_url_find_async (deployment, td_yaml_mapping_get_string (check, "service"), node_port,
+                              TD_FRONTEND_ROUTE_AUTO, g_task_get_cancellable (task), url_found, g_object_ref (task));
+}
+
+/* ---- preparing a re-check ------------------------------------------------------------------------- */
+
+static void
+docker_env_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) env = NULL;
+  int status = -1;
+
+  if (td_deployment_capture_finish (TD_DEPLOYMENT (source), result, &out, NULL, &status, NULL) && status == 0 &&
+      (env = td_minikube_parse_docker_env (out, NULL)) != NULL)
+    td_deployment_set_docker_env (TD_DEPLOYMENT (source), (const char * const *) env);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+td_gate_prepare_async (TdDeployment *deployment, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  static const char * const argv[] = { "minikube", "docker-env", "--shell", "none", NULL };
+  g_autoptr(GTask) task = g_task_new (deployment, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, td_gate_prepare_async);
+  if (td_deployment_get_docker_env (deployment) != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  td_deployment_capture_async (deployment, argv, NULL, 30 * 1000, cancellable, docker_env_read, g_steal_pointer (&task));
+}
+
+void
+td_gate_prepare_finish (GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
 /* ---- dispatch ------------------------------------------------------------------------------------ */
 
 static const struct {
@@ -412,6 +747,8 @@ static const struct {
   { "image-size", check_image_size },
   { "helm-lint", check_helm_lint },
   { "helm-status", check_helm_status },
+  { "pods-ready", check_pods_ready },
+  { "url-responds", check_url_responds },
 };
 
 void

@@ -29,4 +29,18 @@ void           td_gate_check_async     (TdDeployment        *deployment,
 TdCheckResult *td_gate_check_finish    (GAsyncResult        *result,
                                         GError             **error);
 
+/* Reads what the docker checks need when @deployment does not know it yet (Minikube's
+ * docker-env, as the Cluster phase reads it; reading changes nothing). Never fails: without it
+ * the docker checks say so themselves. For re-checking after a restart (resume, --verify). */
+void           td_gate_prepare_async   (TdDeployment        *deployment,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+void           td_gate_prepare_finish  (GAsyncResult        *result);
+
+/* Caps the checks that wait (pods-ready, url-responds) at @seconds for @deployment, for callers
+ * that re-check rather than wait (resume, --verify); 0 removes the cap. */
+void           td_gate_set_wait_limit  (TdDeployment        *deployment,
+                                        guint                seconds);
+
 G_END_DECLS
