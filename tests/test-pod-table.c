@@ -96,7 +96,7 @@ test_verify_page_shows_live_pods (void)
    * in progress: let the events the diagnoses asked for arrive first. */
   {
     Settled settled = { server, table };
-    wait_until (connections_settled, &settled);
+    double_test_wait_until (connections_settled, &settled);
   }
 
   /* A new project (or none) stops watching the old cluster. */
