@@ -17,6 +17,7 @@
 #include "td-build-progress.h"
 #include "td-check-result.h"
 #include "td-docker.h"
+#include "td-gate-rows.h"
 #include "td-image-page.h"
 #include "td-next-config.h"
 #include "td-phase-runner.h"
@@ -55,7 +56,7 @@ struct _TdImagePage
   TdPhaseRunner        *runner;
   gboolean              building;
   gboolean              checking;
-  GPtrArray            *gate_rows;        /* of AdwActionRow */
+  TdGateRows           *gate;
   GtkLabel             *audit_label;
 
   GtkLabel             *story_label;
@@ -965,72 +966,16 @@ fix_standalone_action (GtkWidget *widget, const char *action_name, GVariant *par
 /* ---- gate and audit line ------------------------------------------------------------------------ */
 
 static void
-gate_row_set (GtkWidget *row, TdCheckStatus status, const char *text)
-{
-  GtkImage *icon = g_object_get_data (G_OBJECT (row), "icon");
-  const char *words;
-
-  gtk_widget_remove_css_class (GTK_WIDGET (icon), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (icon), "error");
-  switch (status)
-    {
-    case TD_CHECK_STATUS_UNKNOWN:
-      gtk_image_set_from_icon_name (icon, "radio-symbolic");
-      gtk_widget_add_css_class (GTK_WIDGET (icon), "dim-label");
-      words = _("not checked yet");
-      break;
-    case TD_CHECK_STATUS_RUNNING:
-      gtk_image_set_from_icon_name (icon, "content-loading-symbolic");
-      words = _("checking");
-      break;
-    default:
-      gtk_image_set_from_icon_name (icon, td_check_status_icon_name (status));
-      gtk_widget_remove_css_class (GTK_WIDGET (icon), "dim-label");
-      gtk_widget_add_css_class (GTK_WIDGET (icon), status == TD_CHECK_STATUS_OK ? "success"
-                                                   : status == TD_CHECK_STATUS_WARNING ? "warning" : "error");
-      words = status == TD_CHECK_STATUS_OK ? _("passed") : status == TD_CHECK_STATUS_WARNING ? _("passed, needs attention") : _("failed");
-      break;
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text ? text : g_object_get_data (G_OBJECT (row), "detail"));
-}
-
-static void
 reset_gate_rows (TdImagePage *self, TdCheckStatus status)
 {
-  for (guint i = 0; i < self->gate_rows->len; i++)
-    gate_row_set (self->gate_rows->pdata[i], status, NULL);
+  if (self->gate != NULL)
+    td_gate_rows_reset (self->gate, status);
 }
 
 static void
 populate_gate (TdImagePage *self)
 {
-  TdGate *gate = td_phase_get_gate (phase (self));
-  g_autofree char *checkpoint = g_markup_escape_text (td_gate_get_checkpoint (gate), -1);
-
-  adw_preferences_group_set_description (self->gate_group, checkpoint);
-  for (guint i = 0; i < td_gate_get_n_checks (gate); i++)
-    {
-      const TdYamlNode *check = td_gate_get_check (gate, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon = gtk_image_new ();
-      const char *image = td_yaml_mapping_get_string (check, "image");
-      const TdYamlNode *paths = td_yaml_mapping_get (check, "paths");
-      g_autofree char *detail = image != NULL ? g_strdup (image)
-                                : paths != NULL && td_yaml_n_children (paths) > 0
-                                  ? g_strdup (td_yaml_scalar (td_yaml_child (paths, 0))) : g_strdup ("");
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), td_gate_get_check_kind (gate, i));
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      g_object_set_data (G_OBJECT (row), "icon", icon);
-      g_object_set_data_full (G_OBJECT (row), "detail", g_steal_pointer (&detail), g_free);
-      adw_preferences_group_add (self->gate_group, row);
-      g_ptr_array_add (self->gate_rows, row);
-      gate_row_set (row, TD_CHECK_STATUS_UNKNOWN, NULL);
-    }
+  self->gate = td_gate_rows_new (self->gate_group, td_phase_get_gate (phase (self)));
   self->audit_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->audit_label, TRUE);
   gtk_label_set_wrap_mode (self->audit_label, PANGO_WRAP_WORD_CHAR);
@@ -1044,15 +989,7 @@ populate_gate (TdImagePage *self)
 static void
 on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdImagePage *self)
 {
-  for (guint i = 0; i < results->len && i < self->gate_rows->len; i++)
-    {
-      TdCheckResult *result = results->pdata[i];
-      g_autofree char *text = td_check_result_get_fix (result) != NULL
-        ? g_strdup_printf ("%s\n%s", td_check_result_get_message (result), td_check_result_get_fix (result))
-        : g_strdup (td_check_result_get_message (result));
-
-      gate_row_set (self->gate_rows->pdata[i], td_check_result_get_status (result), text);
-    }
+  td_gate_rows_show_results (self->gate, results, deployment (self) ? td_deployment_get_plan (deployment (self)) : NULL);
 }
 
 /* The seed's line (T010 / T015) with the real size. A bundled reference is never logged as
@@ -1484,7 +1421,7 @@ td_image_page_dispose (GObject *object)
   g_clear_object (&self->gordon_cancellable);
   g_clear_object (&self->preflight);
   self->gordon_check = NULL;
-  g_clear_pointer (&self->gate_rows, g_ptr_array_unref);
+  g_clear_object (&self->gate);
   clear_findings (self);
   G_OBJECT_CLASS (td_image_page_parent_class)->dispose (object);
 }
@@ -1611,7 +1548,6 @@ static void
 td_image_page_init (TdImagePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->gate_rows = g_ptr_array_new ();
   setup_source_view (self->prompt_view, _("Gordon’s prompt"), FALSE);
   setup_source_view (self->candidate_view, _("Candidate Dockerfile"), TRUE);
   setup_source_view (self->reference_view, _("Bundled reference Dockerfile"), TRUE);

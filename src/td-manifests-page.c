@@ -12,6 +12,7 @@
 #include "td-atomic-file.h"
 #include "td-check-result.h"
 #include "td-manifest-template.h"
+#include "td-gate-rows.h"
 #include "td-manifests-page.h"
 #include "td-phase-runner.h"
 
@@ -58,7 +59,7 @@ struct _TdManifestsPage
   GCancellable         *cancellable;    /* kubectl-ai runs and the gate */
   TdPhaseRunner        *runner;
   gboolean              checking;
-  GPtrArray            *gate_rows;      /* of AdwActionRow */
+  TdGateRows           *gate;
 
   GtkLabel             *story_label;
   GtkLabel             *title_label;
@@ -603,39 +604,16 @@ on_accept_clicked (GtkButton *button, Section *section)
 /* ---- gate and T021's audit lines ------------------------------------------------------------------ */
 
 static void
-gate_row_set (GtkWidget *row, TdCheckStatus status, const char *text)
+reset_gate_rows (TdManifestsPage *self, TdCheckStatus status)
 {
-  GtkImage *icon = g_object_get_data (G_OBJECT (row), "icon");
-
-  gtk_widget_remove_css_class (GTK_WIDGET (icon), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (icon), "error");
-  if (status == TD_CHECK_STATUS_UNKNOWN)
-    gtk_image_set_from_icon_name (icon, "object-select-symbolic");
-  else if (status == TD_CHECK_STATUS_RUNNING)
-    gtk_image_set_from_icon_name (icon, "content-loading-symbolic");
-  else
-    {
-      gtk_image_set_from_icon_name (icon, td_check_status_icon_name (status));
-      gtk_widget_add_css_class (GTK_WIDGET (icon), status == TD_CHECK_STATUS_OK ? "success"
-                                                   : status == TD_CHECK_STATUS_WARNING ? "warning" : "error");
-    }
-  g_object_set_data (G_OBJECT (row), "status", GINT_TO_POINTER (status));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text ? text : "");
+  if (self->gate != NULL)
+    td_gate_rows_reset (self->gate, status);
 }
 
 static void
 on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdManifestsPage *self)
 {
-  for (guint i = 0; i < results->len && i < self->gate_rows->len; i++)
-    {
-      TdCheckResult *result = results->pdata[i];
-      g_autofree char *text = td_check_result_get_fix (result) != NULL
-        ? g_strdup_printf ("%s\n%s", td_check_result_get_message (result), td_check_result_get_fix (result))
-        : g_strdup (td_check_result_get_message (result));
-
-      gate_row_set (self->gate_rows->pdata[i], td_check_result_get_status (result), text);
-    }
+  td_gate_rows_show_results (self->gate, results, deployment (self) ? td_deployment_get_plan (deployment (self)) : NULL);
 }
 
 /* T021's entry about @task_id. */
@@ -730,8 +708,7 @@ check_gate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
     return;
   self->checking = TRUE;
   set_message (self->audit_label, NULL, NULL);
-  for (guint i = 0; i < self->gate_rows->len; i++)
-    gate_row_set (self->gate_rows->pdata[i], TD_CHECK_STATUS_RUNNING, NULL);
+  reset_gate_rows (self, TD_CHECK_STATUS_RUNNING);
   td_phase_runner_check_gate_async (self->runner, self->cancellable, gate_done, g_object_ref (self));
   notify_busy (self);
 }
@@ -739,24 +716,7 @@ check_gate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 static void
 populate_gate (TdManifestsPage *self)
 {
-  TdGate *gate = td_phase_get_gate (phase (self));
-  g_autofree char *checkpoint = g_markup_escape_text (td_gate_get_checkpoint (gate), -1);
-
-  adw_preferences_group_set_description (self->gate_group, checkpoint);
-  for (guint i = 0; i < td_gate_get_n_checks (gate); i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon = gtk_image_new ();
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), td_gate_get_check_kind (gate, i));
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      g_object_set_data (G_OBJECT (row), "icon", icon);
-      adw_preferences_group_add (self->gate_group, row);
-      g_ptr_array_add (self->gate_rows, row);
-      gate_row_set (row, TD_CHECK_STATUS_UNKNOWN, NULL);
-    }
+  self->gate = td_gate_rows_new (self->gate_group, td_phase_get_gate (phase (self)));
 }
 
 /* ---- building the sections --------------------------------------------------------------------- */
@@ -937,8 +897,7 @@ on_deployment_changed (TdManifestsPage *self)
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
-  for (guint i = 0; i < self->gate_rows->len; i++)
-    gate_row_set (self->gate_rows->pdata[i], TD_CHECK_STATUS_UNKNOWN, NULL);
+  reset_gate_rows (self, TD_CHECK_STATUS_UNKNOWN);
   set_message (self->audit_label, NULL, NULL);
   if (current != NULL)
     {
@@ -1005,7 +964,7 @@ td_manifests_page_dispose (GObject *object)
   g_clear_object (&self->preflight);
   self->kubectl_ai_check = NULL;
   g_clear_pointer (&self->sections, g_ptr_array_unref);
-  g_clear_pointer (&self->gate_rows, g_ptr_array_unref);
+  g_clear_object (&self->gate);
   G_OBJECT_CLASS (td_manifests_page_parent_class)->dispose (object);
 }
 
@@ -1077,7 +1036,6 @@ td_manifests_page_init (TdManifestsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) section_free);
-  self->gate_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
 }
 

@@ -13,7 +13,9 @@
 #include "td-minikube.h"
 #include "td-quantity.h"
 #include "td-rightsizing.h"
+#include "td-gate-rows.h"
 #include "td-phase-page.h"
+#include "td-status-icon.h"
 #include "td-phase-runner.h"
 #include "td-pod-table.h"
 #include "td-secret-task.h"
@@ -26,7 +28,7 @@ struct _TdPhasePage
   TdPhaseRunner        *runner;
   GCancellable         *cancellable;
   GHashTable           *task_rows;      /* task id → AdwPreferencesRow */
-  GPtrArray            *gate_rows;      /* of AdwActionRow, one per check */
+  TdGateRows           *gate;
   TdPodTable           *pod_table;      /* phases that watch pods (Verify) */
   TdPodMonitor         *monitor;
   GCancellable         *connect_cancellable;
@@ -99,55 +101,10 @@ row_add_prefix (GtkWidget *row, GtkWidget *widget)
 
 /* Each row has a status stack in front: the kind's icon until something happens, then a spinner,
  * a check mark or an error sign. The accessible label says the same in words. */
-static GtkWidget *
-make_status_stack (const char *icon_name, const char *tooltip)
-{
-  GtkWidget *stack = gtk_stack_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
-  GtkWidget *spinner = gtk_spinner_new ();
-  GtkWidget *state = gtk_image_new ();
-
-  gtk_widget_set_tooltip_text (icon, tooltip);
-  gtk_stack_add_named (GTK_STACK (stack), icon, "idle");
-  gtk_stack_add_named (GTK_STACK (stack), spinner, "running");
-  gtk_stack_add_named (GTK_STACK (stack), state, "state");
-  gtk_widget_set_valign (stack, GTK_ALIGN_CENTER);
-  return stack;
-}
-
 static void
 row_set_status (GtkWidget *row, TdCheckStatus status)
 {
-  GtkStack *stack = g_object_get_data (G_OBJECT (row), "status-stack");
-  GtkWidget *spinner = gtk_stack_get_child_by_name (stack, "running");
-  GtkWidget *state = gtk_stack_get_child_by_name (stack, "state");
-  const char *words = NULL;
-
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), status == TD_CHECK_STATUS_RUNNING);
-  gtk_widget_remove_css_class (state, "success");
-  gtk_widget_remove_css_class (state, "warning");
-  gtk_widget_remove_css_class (state, "error");
-  switch (status)
-    {
-    case TD_CHECK_STATUS_UNKNOWN:
-      gtk_stack_set_visible_child_name (stack, "idle");
-      break;
-    case TD_CHECK_STATUS_RUNNING:
-      gtk_stack_set_visible_child_name (stack, "running");
-      words = _("running");
-      break;
-    case TD_CHECK_STATUS_OK:
-    case TD_CHECK_STATUS_WARNING:
-    case TD_CHECK_STATUS_FAILED:
-    default:
-      gtk_image_set_from_icon_name (GTK_IMAGE (state), td_check_status_icon_name (status));
-      gtk_widget_add_css_class (state, status == TD_CHECK_STATUS_OK ? "success"
-                                       : status == TD_CHECK_STATUS_WARNING ? "warning" : "error");
-      gtk_stack_set_visible_child_name (stack, "state");
-      words = status == TD_CHECK_STATUS_OK ? _("done") : status == TD_CHECK_STATUS_WARNING ? _("needs attention") : _("failed");
-      break;
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (stack), GTK_ACCESSIBLE_PROPERTY_LABEL, words ? words : "", -1);
+  td_status_icon_set_status (g_object_get_data (G_OBJECT (row), "status-icon"), status);
 }
 
 /* ---- building the page ----------------------------------------------------------------------- */
@@ -176,7 +133,7 @@ make_task_row (TdTask *task)
   g_auto(GStrv) argv = td_task_executor_build_argv (task, NULL);
   /* Show exactly what will run when it is a program; the plan's description otherwise. */
   g_autofree char *action = argv != NULL ? g_strjoinv (" ", argv) : td_task_describe_action (task);
-  GtkWidget *status = make_status_stack (task_kind_icon_name (td_task_get_kind (task)),
+  GtkWidget *status = td_status_icon_new (task_kind_icon_name (td_task_get_kind (task)),
                                          td_task_kind_to_string (td_task_get_kind (task)));
   GtkWidget *row;
 
@@ -189,7 +146,7 @@ make_task_row (TdTask *task)
   else
     row = adw_action_row_new ();
   row_add_prefix (row, status);
-  g_object_set_data (G_OBJECT (row), "status-stack", status);
+  g_object_set_data (G_OBJECT (row), "status-icon", status);
   g_object_set_data_full (G_OBJECT (row), "action", g_strdup (action), g_free);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -230,39 +187,6 @@ make_memory_hint_row (void)
 }
 
 /* One readable line per gate check: its parameters. */
-static char *
-describe_check (const TdYamlNode *check)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; i < td_yaml_n_children (check); i++)
-    {
-      const char *key = ((TdYamlNode *) check->keys->pdata[i])->value;
-      const TdYamlNode *value = td_yaml_child (check, i);
-
-      if (g_str_equal (key, "check"))
-        continue;
-      if (text->len > 0)
-        g_string_append (text, " · ");
-      g_string_append_printf (text, "%s: ", key);
-      if (value->kind == TD_YAML_SCALAR)
-        g_string_append (text, value->value);
-      else
-        for (guint j = 0; j < td_yaml_n_children (value); j++)
-          {
-            const char *item = value->kind == TD_YAML_MAPPING
-                                 ? ((TdYamlNode *) value->keys->pdata[j])->value
-                                 : td_yaml_scalar (td_yaml_child (value, j));
-            const char *item_value = value->kind == TD_YAML_MAPPING ? td_yaml_scalar (td_yaml_child (value, j)) : NULL;
-
-            g_string_append_printf (text, "%s%s%s%s", j > 0 ? ", " : "", item ? item : "…",
-                                    item_value ? " " : "", item_value ? item_value : "");
-          }
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-
 /* ---- health analysis, the phase that fixes a failure, the chatbot's URL ------------------------ */
 
 /* Cancels the page's own work (analysis, measuring, applying, committing) when the project
@@ -671,37 +595,6 @@ commit_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 /* Each gate row can send the user to the phase whose tasks fix what failed. */
-static void
-add_go_to_button (GtkWidget *row)
-{
-  GtkWidget *button = gtk_button_new ();
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (button, FALSE);
-  /* The action takes a phase id: a target of the right type from the start, set per result. */
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (""));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.go-to-phase");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  g_object_set_data (G_OBJECT (row), "go-to-button", button);
-}
-
-static void
-row_show_fix_phase (TdPhasePage *self, GtkWidget *row, TdCheckResult *result)
-{
-  GtkWidget *button = g_object_get_data (G_OBJECT (row), "go-to-button");
-  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
-  const char *phase_id = result ? td_check_result_get_fix_phase (result) : NULL;
-  TdPhase *target = phase_id && deployment ? td_plan_lookup_phase (td_deployment_get_plan (deployment), phase_id) : NULL;
-  g_autofree char *label = NULL;
-
-  gtk_widget_set_visible (button, target != NULL && !td_check_result_get_passed (result));
-  if (target == NULL)
-    return;
-  label = g_strdup_printf (_("Go to %s"), td_phase_get_title (target));
-  gtk_button_set_label (GTK_BUTTON (button), label);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (phase_id));
-}
-
 static gboolean
 gate_has_check (TdPhase *phase, const char *kind)
 {
@@ -1024,7 +917,6 @@ populate (TdPhasePage *self, TdPhase *phase)
 {
   GListModel *tasks = td_phase_get_tasks (phase);
   TdGate *gate = td_phase_get_gate (phase);
-  g_autofree char *escaped_checkpoint = NULL;
 
   gtk_label_set_label (self->title_label, td_phase_get_seed_title (phase));
   gtk_label_set_label (self->purpose_label, td_phase_get_purpose (phase));
@@ -1073,25 +965,7 @@ populate (TdPhasePage *self, TdPhase *phase)
   if (phase_watches_pods (phase))
     add_pod_table (self);
 
-  escaped_checkpoint = g_markup_escape_text (td_gate_get_checkpoint (gate), -1);
-  adw_preferences_group_set_description (self->gate_group, escaped_checkpoint);
-  for (guint i = 0; i < td_gate_get_n_checks (gate); i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *status = make_status_stack ("radio-symbolic", _("not checked yet"));
-      g_autofree char *detail = describe_check (td_gate_get_check (gate, i));
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), td_gate_get_check_kind (gate, i));
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      row_set_subtitle (row, detail);
-      g_object_set_data_full (G_OBJECT (row), "detail", g_steal_pointer (&detail), g_free);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), status);
-      g_object_set_data (G_OBJECT (row), "status-stack", status);
-      add_go_to_button (row);
-      adw_preferences_group_add (self->gate_group, row);
-      g_ptr_array_add (self->gate_rows, row);
-    }
+  self->gate = td_gate_rows_new (self->gate_group, gate);
   if (phase_reaches_frontend (phase))
     add_chatbot_group (self);
 }
@@ -1150,20 +1024,9 @@ on_task_finished (TdPhaseRunner *runner, TdTask *task, const char *summary, GErr
 static void
 on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdPhasePage *self)
 {
-  for (guint i = 0; i < results->len && i < self->gate_rows->len; i++)
-    {
-      TdCheckResult *result = results->pdata[i];
-      GtkWidget *row = self->gate_rows->pdata[i];
-      g_autofree char *text = NULL;
+  TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
 
-      if (td_check_result_get_fix (result) != NULL)
-        text = g_strdup_printf ("%s\n%s", td_check_result_get_message (result), td_check_result_get_fix (result));
-      else
-        text = g_strdup (td_check_result_get_message (result));
-      row_set_status (row, td_check_result_get_status (result));
-      row_set_subtitle (row, text);
-      row_show_fix_phase (self, row, result);
-    }
+  td_gate_rows_show_results (self->gate, results, deployment ? td_deployment_get_plan (deployment) : NULL);
   if (!passed)
     check_lock (self);
   update_chatbot (self);
@@ -1172,13 +1035,8 @@ on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdP
 static void
 reset_gate_rows (TdPhasePage *self, TdCheckStatus status)
 {
-  for (guint i = 0; i < self->gate_rows->len; i++)
-    {
-      GtkWidget *row = self->gate_rows->pdata[i];
-      row_set_status (row, status);
-      row_set_subtitle (row, g_object_get_data (G_OBJECT (row), "detail"));
-      row_show_fix_phase (self, row, NULL);
-    }
+  if (self->gate != NULL)
+    td_gate_rows_reset (self->gate, status);
 }
 
 static void
@@ -1339,7 +1197,7 @@ td_phase_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
   g_clear_pointer (&self->task_rows, g_hash_table_unref);
-  g_clear_pointer (&self->gate_rows, g_ptr_array_unref);
+  g_clear_object (&self->gate);
   g_clear_pointer (&self->secret_rows, g_ptr_array_unref);
   g_clear_pointer (&self->locked_release, td_helm_release_free);
   g_clear_object (&self->secret_task);
@@ -1382,7 +1240,6 @@ td_phase_page_init (TdPhasePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->task_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->gate_rows = g_ptr_array_new ();
   self->secret_rows = g_ptr_array_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.analyse-health", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.open-chatbot", FALSE);
