@@ -1,6 +1,7 @@
 /* test-rightsizing.c: usage samples, the recommendation rule, values.yaml edits, and sampling the
  * metrics API of the Kubernetes API double */
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "td-error.h"
 #include "td-rightsizing.h"
@@ -271,6 +272,85 @@ test_apply_when_helm_fails (void)
   g_assert_cmpuint (audit->len, ==, 0);
 }
 
+/* The text of the rendered document of @kind named @name. */
+static char *
+rendered_document (const char *rendered, const char *kind, const char *name)
+{
+  g_auto(GStrv) documents = g_strsplit (rendered, "\n---", -1);
+  g_autofree char *kind_line = g_strdup_printf ("kind: %s\n", kind);
+  g_autofree char *name_line = g_strdup_printf ("name: %s\n", name);
+
+  for (guint i = 0; documents[i] != NULL; i++)
+    if (strstr (documents[i], kind_line) != NULL && strstr (documents[i], name_line) != NULL)
+      return g_strdup (documents[i]);
+  return NULL;
+}
+
+/* What right-sizing writes really governs the release: real helm renders the new requests and
+ * limits into the Deployment (the chart reads them from values.yaml, not from literals). */
+static void
+test_rendered_resources_change (void)
+{
+  g_autofree char *helm = g_test_build_filename (G_TEST_DIST, "..", "_deps", "bin", "helm", NULL);
+  g_autofree char *chart = g_test_build_filename (G_TEST_DIST, "..", "charts", "todo-app", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *values_path = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *rendered = NULL;
+  g_autofree char *backend = NULL;
+  g_autofree char *values = bundled_values ();
+  g_autofree char *updated = NULL;
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  g_autoptr(TdUsageSamples) samples = td_usage_samples_new (plan);
+  g_autoptr(JsonObject) list = metrics_list ("20m", "100Mi", "40m", "70Mi");
+  g_autoptr(GPtrArray) recommendations = NULL;
+  g_autoptr(GError) error = NULL;
+  TdRightsizing *backend_recommendation = NULL;
+  int status = -1;
+
+  if (!g_file_test (helm, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("real helm is not in _deps/bin (build-aux/install-deps puts it there)");
+      return;
+    }
+  dir = g_dir_make_tmp ("td-rightsizing-XXXXXX", NULL);
+  copy = g_build_filename (dir, "todo-app", NULL);
+  command = g_strdup_printf ("cp -a %s %s", chart, copy);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  td_usage_samples_add (samples, list);
+  recommendations = td_rightsizing_recommend (samples, values);
+  for (guint i = 0; i < recommendations->len; i++)
+    if (g_str_equal (((TdRightsizing *) recommendations->pdata[i])->section, "backend"))
+      backend_recommendation = recommendations->pdata[i];
+  g_assert_nonnull (backend_recommendation);
+  updated = td_rightsizing_apply (values, recommendations, &error);
+  g_assert_no_error (error);
+  values_path = g_build_filename (copy, "values.yaml", NULL);
+  g_assert_true (g_file_set_contents (values_path, updated, -1, NULL));
+
+  g_free (command);
+  command = g_strdup_printf ("env KUBECONFIG=/dev/null %s template todo-app %s", helm, copy);
+  g_assert_true (g_spawn_command_line_sync (command, &rendered, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  backend = rendered_document (rendered, "Deployment", "todo-backend");
+  g_assert_nonnull (backend);
+  for (guint k = 0; k < 4; k++)
+    {
+      const char *resource = strchr (td_rightsizing_keys[k], '.') + 1;   /* "cpu" or "memory" */
+      g_autofree char *line = g_strdup_printf ("%s: %s\n", resource, backend_recommendation->recommended[k]);
+      g_autofree char *quoted = g_strdup_printf ("%s: \"%s\"\n", resource, backend_recommendation->recommended[k]);
+
+      g_assert_true (strstr (backend, line) != NULL || strstr (backend, quoted) != NULL);
+    }
+  /* The seed's backend memory limit (512Mi) is gone from the rendered Deployment. */
+  g_assert_null (strstr (backend, "memory: 512Mi"));
+  g_assert_null (strstr (backend, "memory: \"512Mi\""));
+  fake_tools_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -280,5 +360,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rightsizing/sampling", test_sampling_the_double);
   g_test_add_func ("/rightsizing/apply-upgrade", test_apply_and_upgrade);
   g_test_add_func ("/rightsizing/apply-helm-fails", test_apply_when_helm_fails);
+  g_test_add_func ("/rightsizing/rendered-resources", test_rendered_resources_change);
   return g_test_run ();
 }
