@@ -645,10 +645,23 @@ update_chatbot (TdPhasePage *self)
 
   if (self->chatbot_group == NULL)
     return;
+  TdProcess *tunnel = deployment ? td_frontend_url_get_tunnel (deployment) : NULL;
+  g_autofree char *subtitle = NULL;
+
   g_free (self->chatbot_url);
   self->chatbot_url = g_strdup (url);
   gtk_widget_set_visible (self->chatbot_group, url != NULL);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->chatbot_row), url ? url : "");
+  /* Where minikube needs a tunnel, the URL works only while its process runs: say so. */
+  if (url != NULL && tunnel != NULL)
+    {
+      subtitle = g_strdup_printf (td_process_get_running (tunnel)
+                                    ? _("%s\nKept open by “minikube service todo-frontend --url”, running; Todo Deploy stops it when it closes.")
+                                    : _("%s\nThe “minikube service” tunnel has ended: check the gate again to reopen it."),
+                                  url);
+      g_signal_handlers_disconnect_by_func (tunnel, update_chatbot, self);
+      g_signal_connect_object (tunnel, "notify::running", G_CALLBACK (update_chatbot), self, G_CONNECT_SWAPPED);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->chatbot_row), subtitle ? subtitle : url ? url : "");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "phase.open-chatbot", url != NULL);
 }
 

@@ -265,6 +265,8 @@ test_url_responds_through_minikube_service (void)
   g_autofree char *setting = NULL;
   g_autofree char *log = NULL;
   g_autofree char *expected = NULL;
+  TdProcess *tunnel;
+  gint64 deadline;
 
   /* The double's API server is on 127.0.0.1, as with minikube's Docker driver on macOS: the URL
    * comes from the blocking `minikube service --url`, whose tunnel the deployment keeps. */
@@ -279,6 +281,19 @@ test_url_responds_through_minikube_service (void)
   g_assert_cmpstr (td_frontend_url_get_last (fixture.deployment), ==, fixture.frontend_url);
   g_assert_true (g_file_get_contents (fixture.fake->log, &log, NULL, NULL));
   g_assert_nonnull (strstr (log, "minikube service todo-frontend --url\n"));
+
+  /* The tunnel lives while the deployment owns it, and stopping it ends the process. */
+  tunnel = td_frontend_url_get_tunnel (fixture.deployment);
+  g_assert_nonnull (tunnel);
+  g_object_ref (tunnel);
+  g_assert_true (td_process_get_running (tunnel));
+  td_frontend_url_stop_tunnel (fixture.deployment);
+  g_assert_null (td_frontend_url_get_tunnel (fixture.deployment));
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (td_process_get_running (tunnel) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (td_process_get_running (tunnel));
+  g_object_unref (tunnel);
   fixture_stop (&fixture);
 }
 

@@ -75,6 +75,14 @@ td_frontend_url_stop_tunnel (TdDeployment *deployment)
   g_object_set_data (G_OBJECT (deployment), TUNNEL_KEY, NULL);
 }
 
+TdProcess *
+td_frontend_url_get_tunnel (TdDeployment *deployment)
+{
+  Tunnel *tunnel = g_object_get_data (G_OBJECT (deployment), TUNNEL_KEY);
+
+  return tunnel ? tunnel->process : NULL;
+}
+
 const char *
 td_frontend_url_get_last (TdDeployment *deployment)
 {

@@ -53,6 +53,9 @@ gboolean td_frontend_url_probe_finish     (GAsyncResult        *result,
 
 /* The URL the last find or url-responds check found for @deployment, or NULL. */
 const char *td_frontend_url_get_last      (TdDeployment        *deployment);
+/* The `minikube service` process that keeps the tunnel open, or NULL when the URL needs none.
+ * Its "running" property says whether the tunnel is still alive. */
+TdProcess *td_frontend_url_get_tunnel     (TdDeployment        *deployment);
 /* Ends the `minikube service` process @deployment owns, if any. */
 void     td_frontend_url_stop_tunnel      (TdDeployment        *deployment);
 
