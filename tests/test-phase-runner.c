@@ -8,6 +8,7 @@
 #include "td-check-result.h"
 #include "td-error.h"
 #include "td-phase-runner.h"
+#include "td-task-executor.h"
 
 typedef struct {
   FakeTools    *fake;
@@ -365,6 +366,49 @@ test_audit_entries_gate (void)
   fixture_tear_down (&f);
 }
 
+/* ---- T036 -------------------------------------------------------------------------------------- */
+
+static void
+test_quickstart_frontend_url (void)
+{
+  g_autofree char *created = td_quickstart_set_frontend_url (NULL, "http://192.168.49.2:30080");
+  g_autofree char *appended = td_quickstart_set_frontend_url ("# Quickstart\n\nRun it.", "http://192.168.49.2:30080");
+  g_autofree char *replaced = td_quickstart_set_frontend_url (appended, "http://127.0.0.1:41235");
+
+  g_assert_true (g_str_has_prefix (created, "# Quickstart\n\n## 7. Open the Todo Chatbot\n\n<!-- todo-deploy: frontend URL -->\n"
+                                            "The Todo Chatbot answers at <http://192.168.49.2:30080>"));
+  g_assert_true (g_str_has_prefix (appended, "# Quickstart\n\nRun it.\n\n## 7. Open the Todo Chatbot\n\n"));
+  /* A second run replaces the block: one URL, the new one, and the user's text kept. */
+  g_assert_null (strstr (replaced, "192.168.49.2"));
+  g_assert_nonnull (strstr (replaced, "<http://127.0.0.1:41235>"));
+  g_assert_cmpuint (count_lines_containing (replaced, "todo-deploy: frontend URL"), ==, 1);
+  g_assert_true (g_str_has_prefix (replaced, "# Quickstart\n\nRun it.\n"));
+}
+
+static void
+test_quickstart_skipped_without_url (void)
+{
+  static const char * const tools[] = { "helm", NULL };
+  Fixture f = { 0 };
+  TdTask *task;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *path = NULL;
+
+  fixture_set_up (&f, tools, NULL);
+  task = td_plan_lookup_task (f.plan, "T036");
+  td_task_executor_run_async (f.deployment, task, NULL, got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  summary = td_task_executor_run_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (summary, ==, "Skipped: the frontend URL is not known yet (the Verify phase's gate finds it).");
+  path = g_build_filename (f.project, td_task_get_artifact (task), NULL);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  fixture_tear_down (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -376,5 +420,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/phase-runner/cluster/start-failure", test_cluster_start_failure);
   g_test_add_func ("/phase-runner/cluster/cancel", test_cluster_cancel);
   g_test_add_func ("/phase-runner/polish/audit-entries", test_audit_entries_gate);
+  g_test_add_func ("/phase-runner/polish/quickstart-url", test_quickstart_frontend_url);
+  g_test_add_func ("/phase-runner/polish/quickstart-skipped", test_quickstart_skipped_without_url);
   return g_test_run ();
 }

@@ -4,7 +4,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "td-atomic-file.h"
 #include "td-error.h"
+#include "td-frontend-url.h"
 #include "td-minikube.h"
 #include "td-secret-task.h"
 #include "td-task-executor.h"
@@ -178,6 +180,63 @@ td_yaml_text_set_top_level (const char *text, const TdYamlNode *values)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* ---- T036: the frontend URL in the project's quickstart ----------------------------------------- */
+
+#define URL_BLOCK_START "<!-- todo-deploy: frontend URL -->"
+#define URL_BLOCK_END "<!-- /todo-deploy -->"
+
+/* @text with the marked block replaced by one holding @url, or the block appended. */
+char *
+td_quickstart_set_frontend_url (const char *text, const char *url)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *block = g_strdup_printf (URL_BLOCK_START "\n"
+                                            "The Todo Chatbot answers at <%s> (found by Todo Deploy on %s).\n"
+                                            URL_BLOCK_END,
+                                            url, date);
+  const char *start = text ? strstr (text, URL_BLOCK_START) : NULL;
+  const char *end = start ? strstr (start, URL_BLOCK_END) : NULL;
+
+  if (text == NULL || text[0] == '\0')
+    return g_strdup_printf ("# Quickstart\n\n## 7. Open the Todo Chatbot\n\n%s\n", block);
+  if (start != NULL && end != NULL)
+    return g_strdup_printf ("%.*s%s%s", (int) (start - text), text, block, end + strlen (URL_BLOCK_END));
+  return g_strdup_printf ("%s%s\n## 7. Open the Todo Chatbot\n\n%s\n", text,
+                          g_str_has_suffix (text, "\n") ? "" : "\n", block);
+}
+
+static char *
+record_frontend_url (TdDeployment *deployment, TdTask *task, GError **error)
+{
+  const char *url = td_frontend_url_get_last (deployment);
+  g_autofree char *path = td_deployment_project_path (deployment, td_task_get_artifact (task));
+  g_autofree char *directory = g_path_get_dirname (path);
+  g_autofree char *text = NULL;
+  g_autofree char *updated = NULL;
+
+  gboolean optional = FALSE;
+
+  td_yaml_get_bool (td_yaml_mapping_get (td_task_get_node (task), "optional"), &optional);
+  if (url == NULL)
+    {
+      if (optional)
+        return g_strdup ("Skipped: the frontend URL is not known yet (the Verify phase's gate finds it).");
+      g_set_error (error, TD_ERROR, TD_ERROR_NOT_FOUND,
+                   "The frontend URL is not known yet: check the Verify phase's gate first.");
+      return NULL;
+    }
+  g_file_get_contents (path, &text, NULL, NULL);
+  updated = td_quickstart_set_frontend_url (text, url);
+  if (g_mkdir_with_parents (directory, 0755) != 0 || !td_atomic_file_write (path, updated, -1, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, TD_ERROR, TD_ERROR_FAILED, "Could not create %s", directory);
+      return NULL;
+    }
+  return g_strdup_printf ("Wrote %s into %s.", url, td_task_get_artifact (task));
+}
+
 /* ---- manual tasks ---------------------------------------------------------------------------- */
 
 /* T022: `content_from: settings.values` names the plan's copy of what the artifact holds. */
@@ -247,6 +306,9 @@ run_manual (TdDeployment *deployment, TdTask *task, GError **error)
         return NULL;
       return g_strdup_printf ("Updated %s.", artifact);
     }
+
+  if (g_strcmp0 (td_yaml_mapping_get_string (node, "records"), "frontend-url") == 0 && artifact != NULL)
+    return record_frontend_url (deployment, task, error);
 
   if (td_task_get_n_audit_entries (task) > 0)
     {

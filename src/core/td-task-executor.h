@@ -26,6 +26,11 @@ char     *td_task_executor_run_finish   (GAsyncResult        *result,
 char    **td_task_executor_build_argv   (TdTask              *task,
                                          GError             **error);
 
+/* T036: @text (the quickstart, may be NULL) with the frontend URL in a block marked for Todo
+ * Deploy: replaced when it is there, appended otherwise. */
+char     *td_quickstart_set_frontend_url (const char       *text,
+                                          const char       *url);
+
 /* Sets top-level `key: value` lines of a YAML file (Chart.yaml), leaving the rest as it was. */
 char     *td_yaml_text_set_top_level    (const char          *text,
                                          const TdYamlNode    *values);

@@ -278,7 +278,7 @@ td_task_new_from_yaml (GBytes *document, const TdYamlNode *node, GError **error)
   static const char * const known[] = {
     "id", "title", "kind", "command", "run", "verify", "expect", "agent", "prompt", "artifact",
     "parallel", "audit", "contract", "api", "watch", "fallback", "wait_seconds", "keep", "set",
-    "paths", "content_from", "optional", "provides", NULL
+    "paths", "content_from", "optional", "provides", "records", NULL
   };
   static const char * const required[] = { "id", "title", "kind", NULL };
   g_autoptr(TdTask) self = NULL;
