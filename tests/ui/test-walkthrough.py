@@ -17,6 +17,7 @@ and asserts that the browser was asked for the frontend's URL and that phase-iv-
 the seed's entries. Each phase is a TAP test point; a screenshot of each is saved into
 $TD_SCREENSHOT_DIR when that is set."""
 import http.server
+import json
 import os
 import re
 import shutil
@@ -61,7 +62,7 @@ def spoken(name):
     """GTK 4.8 names a button with a mnemonic "_Run Phase Run Phase": the label and its text."""
     name = (name or '').replace('_', '')
     half = len(name) // 2
-    if len(name) % 2 == 1 and name[:half] == name[half + 1:]:
+    if len(name) % 2 == 1 and name[half] == ' ' and name[:half] == name[half + 1:]:
         return name[:half]
     return name
 
@@ -301,7 +302,33 @@ class Steps:
             return len(running) == 4
         wait_for('four Todo Chatbot pods Running 1/1 in the live pod table', four_running)
         self.w.screenshot('07-verify-pods')
-        raise WalkError('rows: %r' % self.pod_rows(table))
+
+        # T028/T029: the health analysis, recorded in the audit log.
+        press(page, 'Analyse')
+        wait_for('the health analysis to be recorded',
+                 lambda: find_all(page, 'label', match=r'^Appended a \[(KAGENT|KUBECTL)\] line to phase-iv-audit\.log'))
+        # T030–T032: measured through the plan's stabilisation window (120 s), then applied.
+        press(page, 'Measure')
+        press(page, 'Apply', timeout=STEP_TIMEOUT + 180)
+        wait_for('the new limits to be recorded', lambda: find_all(page, 'label', name='Appended the new limits to the audit log.'))
+        # The upgrade rolls the pods again; the gate is checked on the new ones.
+        wait_for('four Todo Chatbot pods Running 1/1 again', four_running)
+        press(page, 'Check')
+        self.w.wait_phase_passed(7)
+        self.w.screenshot('07-verify-passed')
+
+        press(page, 'Open Todo Chatbot')
+        opened = wait_for('the stand-in browser to be asked for a URL', lambda: self.opened_url(), 30)
+        if opened.rstrip('/') != self.frontend_url.rstrip('/'):
+            raise WalkError('the browser was asked for %r, not the frontend %r' % (opened, self.frontend_url))
+
+    def opened_url(self):
+        try:
+            with open(self.browser_record) as f:
+                text = f.read()
+        except OSError:
+            return None
+        return text.strip() if text.endswith('\n') else None
 
     def pod_rows(self, table):
         rows = []
@@ -312,7 +339,23 @@ class Steps:
         return rows
 
     def audit_log(self):
-        raise WalkError('not written yet')
+        counts = audit_counts(os.path.join(self.project, 'phase-iv-audit.log'))
+        # The seed's required entries, with the plan's stand-ins: BUNDLED-GORDON for GORDON where
+        # the bundled reference was used, KUBECTL (the built-in analyser) for KAGENT.
+        def either(*tags):
+            return sum(counts.get(tag, 0) for tag in tags)
+        expected = {'ENV': (counts.get('ENV', 0), 1),
+                    'GORDON': (either('GORDON', 'BUNDLED-GORDON'), 2),
+                    'KUBECTL-AI': (counts.get('KUBECTL-AI', 0), 5),
+                    'HELM': (counts.get('HELM', 0), 1),
+                    'KAGENT': (either('KAGENT', 'KUBECTL'), 2)}
+        wrong = ['%s: %d, not %d' % (tag, got, want) for tag, (got, want) in expected.items() if got != want]
+        # Gordon really ran for the backend (its answer typed into the terminal), the bundled
+        # reference stood in for the frontend.
+        if counts.get('GORDON', 0) != 1 or counts.get('BUNDLED-GORDON', 0) != 1:
+            wrong.append('GORDON %d and BUNDLED-GORDON %d, not one each' % (counts.get('GORDON', 0), counts.get('BUNDLED-GORDON', 0)))
+        if wrong:
+            raise WalkError('phase-iv-audit.log: ' + '; '.join(wrong) + ' (all: %r)' % counts)
 
 
 class FrontendStandIn(http.server.BaseHTTPRequestHandler):
@@ -344,6 +387,19 @@ def register_stand_in_browser(tmp, env):
     env['XDG_DATA_HOME'] = os.path.join(tmp, 'data')
     env['XDG_CONFIG_HOME'] = config    # its mimeapps.list outranks the system's
     return record
+
+
+def pod_metrics_scenario():
+    """An empty cluster whose metrics API reports a steady use for each of the four pods: the
+    right-sizing reads pods by their Deployment's name (the name less its last two parts)."""
+    def metrics(name, container, cpu, memory):
+        return {'metadata': {'name': name, 'namespace': 'default'}, 'window': '15s',
+                'containers': [{'name': container, 'usage': {'cpu': cpu, 'memory': memory}}]}
+    return {'namespace': 'default',
+            'podMetrics': [metrics('todo-backend-metrics-r1', 'backend', '40m', '120Mi'),
+                           metrics('todo-backend-metrics-r2', 'backend', '45m', '125Mi'),
+                           metrics('todo-frontend-metrics-r1', 'frontend', '20m', '90Mi'),
+                           metrics('todo-frontend-metrics-r2', 'frontend', '25m', '95Mi')]}
 
 
 def audit_counts(path):
@@ -380,8 +436,12 @@ def main():
         project = os.path.join(tmp, 'project')
         shutil.copytree(os.path.join(srcdir, 'fixtures', 'projects', 'complete'), project, symlinks=True)
 
+        scenario = os.path.join(tmp, 'scenario.json')
+        with open(scenario, 'w') as f:
+            json.dump(pod_metrics_scenario(), f)
         double = subprocess.Popen([os.path.join(build, 'tests', 'kube-double', 'td-kube-double'),
-                                   '--rollout-dir', rollouts, '--dir', os.path.join(tmp, 'cluster')],
+                                   '--rollout-dir', rollouts, '--dir', os.path.join(tmp, 'cluster'),
+                                   '--scenario', scenario],
                                   stdout=subprocess.PIPE, text=True)
         processes.append(double)
         announced = dict(double.stdout.readline().split(' ', 1) for _ in range(2))
