@@ -182,8 +182,9 @@ class Walk:
 # ---- the phases, one TAP test point each ------------------------------------------------------
 
 class Steps:
-    def __init__(self, walk, project, frontend_url, browser_record, calls_log):
+    def __init__(self, walk, project, frontend_url, browser_record, calls_log, app_log):
         self.w = walk
+        self.app_log = app_log
         self.calls_log = calls_log
         self.project = project
         self.frontend_url = frontend_url
@@ -202,6 +203,7 @@ class Steps:
             ('Verify: the pods come up, the gate passes, Open Todo Chatbot reaches the browser', self.verify),
             ('Finish: Run Phase passes (the audit log complete, the chart linted)', self.finish),
             ('phase-iv-audit.log holds the seed\'s entries', self.audit_log),
+            ('todo-deploy logged no critical warning on the way', self.no_criticals),
         ]
         print('1..%d' % len(points))
         for number, (title, step) in enumerate(points, 1):
@@ -353,6 +355,13 @@ class Steps:
                 rows.append(cells)
         return rows
 
+    def no_criticals(self):
+        # A GLib critical is a programming error (a NULL widget, a failed precondition).
+        with open(self.app_log, errors='replace') as f:
+            criticals = [line.strip() for line in f if '-CRITICAL **' in line]
+        if criticals:
+            raise WalkError('%d criticals, the first: %s' % (len(criticals), criticals[0]))
+
     def audit_log(self):
         counts = audit_counts(os.path.join(self.project, 'phase-iv-audit.log'))
         # The seed's required entries, with the plan's stand-ins: BUNDLED-GORDON for GORDON where
@@ -488,14 +497,19 @@ def main():
         if screenshots:
             os.makedirs(screenshots, exist_ok=True)
 
-        app_process = subprocess.Popen([os.path.join(build, 'src', 'todo-deploy'), '--project', project], env=env)
+        # Its stderr goes to a file (checked for criticals), and is replayed on ours at the end.
+        app_log = os.path.join(tmp, 'todo-deploy.log')
+        app_stderr = open(app_log, 'w')
+        app_process = subprocess.Popen([os.path.join(build, 'src', 'todo-deploy'), '--project', project],
+                                       env=env, stderr=app_stderr)
+        app_stderr.close()
         processes.append(app_process)
         time.sleep(1)
         global pyatspi
         import pyatspi as module
         pyatspi = module
         app = wait_for('todo-deploy on the accessibility bus', lambda: find_app(), 30)
-        steps = Steps(Walk(app, screenshots), project, frontend_url, browser_record, env['FAKE_TOOLS_LOG'])
+        steps = Steps(Walk(app, screenshots), project, frontend_url, browser_record, env['FAKE_TOOLS_LOG'], app_log)
         return steps.run()
     finally:
         for process in reversed(processes):
@@ -506,6 +520,11 @@ def main():
                 process.kill()
         if frontend is not None:
             frontend.shutdown()
+        try:
+            with open(os.path.join(tmp, 'todo-deploy.log'), errors='replace') as f:
+                sys.stderr.write(f.read())
+        except OSError:
+            pass
         if os.environ.get('TD_KEEP_WALKTHROUGH'):
             print('# kept ' + tmp)
         else:
