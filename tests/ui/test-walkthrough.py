@@ -8,14 +8,23 @@ files) as the cluster, a local HTTP server standing in for the frontend, and a s
 by its accessible name or role as a screen reader would (no coordinates), it walks:
 
   Welcome (reads the preflight) → Setup (Run Phase) → Cluster (Run Phase) →
-  Backend Image (edits a word of Gordon's prompt, runs Gordon, answers `y` in its terminal with a
-  key press, Accept, Build Image) → Frontend Image (Use Bundled Reference, Accept, Build Image) →
-  Manifests (the five kubectl-ai prompts, each accepted) → Helm Deploy (Run Phase) →
-  Verify (waits on the live pod table until the phase passes, Open Todo Chatbot)
+  Backend Image (edits a word of Gordon's prompt through its editable text, Run Gordon, answers
+  `y` + Enter to “Approve? [Y/n/a]” with key presses into the focused terminal, Accept, Build
+  Image) → Frontend Image (Use Bundled Reference, Accept, Build Image) → Manifests (the five
+  kubectl-ai prompts, each accepted, Check Gate) → Helm Deploy (Run Phase) → Verify (waits on the
+  live pod table for four pods Running 1/1, Analyse, Measure — the plan's 120 s stabilisation
+  window, against pod metrics from the double's scenario — Apply, the pods again, Check, Open
+  Todo Chatbot) → Finish (Run Phase; Commit… is left alone, git is not on this PATH)
 
-and asserts that the browser was asked for the frontend's URL and that phase-iv-audit.log holds
-the seed's entries. Each phase is a TAP test point; a screenshot of each is saved into
-$TD_SCREENSHOT_DIR when that is set."""
+and asserts that Gordon was asked the edited prompt, that the stand-in browser was asked for the
+frontend's URL, that phase-iv-audit.log holds the seed's entries (ENV 1, GORDON 1 + BUNDLED-GORDON
+1, KUBECTL-AI 5, HELM 1, KAGENT or KUBECTL 2) and that todo-deploy logged no GLib critical. Each
+phase is a TAP test point; a step waits on what a screen reader would report (a button becoming
+sensitive, the sidebar's “Phase N of 8: …, passed”, a status label), never on a fixed delay.
+Screenshots (`import -window root`) go to $TD_SCREENSHOT_DIR when it is set; with
+$TD_KEEP_WALKTHROUGH set the temporary directory (project, audit log, fake tools' log) is kept.
+Takes about two and a half minutes, most of it the right-sizing measurement.
+"""
 import http.server
 import json
 import os
@@ -140,9 +149,6 @@ class Walk:
         if len(self.pages) != 9:
             raise WalkError('expected 9 pages (Welcome and eight phases), found %d' % len(self.pages))
 
-    def title(self):
-        return self.frame and [spoken(n.name) for n in find_all(self.frame, 'label')][0]
-
     def phase_row(self, number):
         return [n for n in find_all(self.sidebar, 'list item') if n.name.startswith('Phase %d of 8:' % number)][0]
 
@@ -162,7 +168,7 @@ class Walk:
         return None
 
     def screenshot(self, name):
-        if self.screenshots:
+        if self.screenshots and shutil.which('import'):
             subprocess.run(['import', '-window', 'root', os.path.join(self.screenshots, name + '.png')],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
 
@@ -508,8 +514,13 @@ def main():
         global pyatspi
         import pyatspi as module
         pyatspi = module
-        app = wait_for('todo-deploy on the accessibility bus', lambda: find_app(), 30)
-        steps = Steps(Walk(app, screenshots), project, frontend_url, browser_record, env['FAKE_TOOLS_LOG'], app_log)
+        try:
+            app = wait_for('todo-deploy on the accessibility bus', lambda: find_app(), 30)
+            walk_through = Walk(app, screenshots)
+        except WalkError as error:
+            print('1..1\nnot ok 1 - the wizard could not be found on the accessibility bus\n# %s' % error)
+            return 1
+        steps = Steps(walk_through, project, frontend_url, browser_record, env['FAKE_TOOLS_LOG'], app_log)
         return steps.run()
     finally:
         for process in reversed(processes):
