@@ -828,6 +828,8 @@ show_lock (TdPhasePage *self, TdHelmRelease *locked)
 {
   g_clear_pointer (&self->locked_release, td_helm_release_free);
   self->locked_release = locked;
+  if (self->lock_row == NULL)   /* only phases that run helm have one */
+    return;
   gtk_widget_set_visible (GTK_WIDGET (self->lock_row), locked != NULL);
   if (locked != NULL)
     adw_action_row_set_subtitle (self->lock_row, locked->explanation);
