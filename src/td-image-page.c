@@ -782,7 +782,16 @@ start_gordon_in_terminal (TdImagePage *self)
   /* Say exactly what runs, as the log view does for every other program. */
   shown = quote_argv ((const char * const *) argv);
   banner = g_strdup_printf ("$ %s\r\n", shown);
-  vte_terminal_feed (self->terminal, banner, -1);
+  {
+    /* A terminal moves down on \n but only back to the margin on \r: the prompt's own line
+     * breaks need both, or each line starts where the last one ended. */
+    g_auto(GStrv) lines = g_strsplit (banner, "\n", -1);
+    g_autofree char *joined = g_strjoinv ("\r\n", lines);
+    g_autoptr(GString) cleaned = g_string_new (joined);
+
+    g_string_replace (cleaned, "\r\r\n", "\r\n", 0);
+    vte_terminal_feed (self->terminal, cleaned->str, -1);
+  }
   vte_terminal_spawn_async (self->terminal, VTE_PTY_DEFAULT, self->scratch_dir,
                             argv, env, G_SPAWN_SEARCH_PATH_FROM_ENVP, NULL, NULL, NULL,
                             -1, self->gordon_cancellable, gordon_spawned, g_object_ref (self));

@@ -16,6 +16,9 @@ struct _TdLogView
   GtkTextBuffer *buffer;
   GtkScrolledWindow *scroller;
   guint          n_lines;
+  gboolean       follow;     /* keep the newest line in view; off while the user reads above */
+  GtkTextMark   *end_mark;
+  guint          check_source;
 };
 
 G_DEFINE_FINAL_TYPE (TdLogView, td_log_view, ADW_TYPE_BIN)
@@ -26,7 +29,38 @@ is_scrolled_to_end (TdLogView *self)
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
   return gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj)
-         >= gtk_adjustment_get_upper (adj) - 1.0;
+         >= gtk_adjustment_get_upper (adj) - 12.0;   /* the bottom margin may stay below the end */
+}
+
+/* Scroll to the newest line. A mark, not the adjustment: the text view lays lines out lazily and
+ * keeps its top line in place while it does, so only scrolling to a mark lands at the real end. */
+static void
+show_end (TdLogView *self)
+{
+  if (self->follow)
+    gtk_text_view_scroll_to_mark (self->text_view, self->end_mark, 0.0, TRUE, 0.0, 1.0);
+}
+
+static gboolean
+check_end_after_scroll (gpointer user_data)
+{
+  TdLogView *self = user_data;
+
+  self->follow = is_scrolled_to_end (self);
+  self->check_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Only the user's own scrolling changes whether the view follows: up to read stops it, back down
+ * to the end starts it again. */
+static gboolean
+on_user_scroll (GtkEventControllerScroll *controller, double dx, double dy, TdLogView *self)
+{
+  if (dy < 0)
+    self->follow = FALSE;
+  else if (dy > 0 && self->check_source == 0)
+    self->check_source = g_timeout_add (100, check_end_after_scroll, self);
+  return FALSE;
 }
 
 static void
@@ -48,7 +82,6 @@ static void
 append_with_tag (TdLogView *self, const char *text, const char *tag)
 {
   GtkTextIter end;
-  gboolean follow = is_scrolled_to_end (self);
 
   gtk_text_buffer_get_end_iter (self->buffer, &end);
   gtk_text_buffer_insert_with_tags_by_name (self->buffer, &end, text, -1, tag, NULL);
@@ -56,14 +89,7 @@ append_with_tag (TdLogView *self, const char *text, const char *tag)
   gtk_text_buffer_insert (self->buffer, &end, "\n", 1);
   self->n_lines++;
   trim_to_limit (self);
-
-  if (follow)
-    {
-      GtkTextMark *mark = gtk_text_buffer_get_insert (self->buffer);
-      gtk_text_buffer_get_end_iter (self->buffer, &end);
-      gtk_text_buffer_place_cursor (self->buffer, &end);
-      gtk_text_view_scroll_mark_onscreen (self->text_view, mark);
-    }
+  show_end (self);
 }
 
 void
@@ -133,8 +159,18 @@ td_log_view_get_n_lines (TdLogView *self)
 }
 
 static void
+td_log_view_dispose (GObject *object)
+{
+  TdLogView *self = TD_LOG_VIEW (object);
+
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  G_OBJECT_CLASS (td_log_view_parent_class)->dispose (object);
+}
+
+static void
 td_log_view_class_init (TdLogViewClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = td_log_view_dispose;
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "tdlogview");
 }
 
@@ -158,7 +194,23 @@ td_log_view_init (TdLogView *self)
   gtk_text_buffer_create_tag (self->buffer, "stderr", "foreground", "#77767b", NULL);
 
   gtk_scrolled_window_set_child (self->scroller, GTK_WIDGET (self->text_view));
-  gtk_scrolled_window_set_policy (self->scroller, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  self->follow = TRUE;
+  {
+    GtkTextIter end;
+    GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+    gtk_text_buffer_get_end_iter (self->buffer, &end);
+    self->end_mark = gtk_text_buffer_create_mark (self->buffer, "end", &end, FALSE);
+    gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+    g_signal_connect (scroll, "scroll", G_CALLBACK (on_user_scroll), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
+    /* Lines that arrived while the log was hidden: show the newest when it appears. */
+    g_signal_connect_swapped (self->text_view, "map", G_CALLBACK (show_end), self);
+    /* The text view measures lines a few at a time after they arrive, so the end keeps moving
+     * for a while after the last line: follow it until the user scrolls away. */
+    g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (self->scroller), "notify::upper",
+                              G_CALLBACK (show_end), self);
+  }  gtk_scrolled_window_set_policy (self->scroller, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (GTK_WIDGET (self->scroller), TRUE);
   adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->scroller));
 }

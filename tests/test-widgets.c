@@ -65,6 +65,77 @@ test_log_view_is_bounded (void)
 }
 
 static void
+settle (void)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      g_usleep (5000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+static GtkAdjustment *
+log_view_adjustment (GtkWidget *view)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (view); w != NULL; w = gtk_widget_get_first_child (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
+  return NULL;
+}
+
+/* New output stays in view, also when the view is first shown after the lines arrived; a user
+ * who scrolled up to read is left where they are. */
+static void
+test_log_view_follows_the_end (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = td_log_view_new ();
+  GtkAdjustment *adj;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("early line %u", i);
+      td_log_view_append_line (TD_LOG_VIEW (view), TD_STREAM_STDOUT, line);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 200);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  settle ();
+  adj = log_view_adjustment (view);
+  g_assert_nonnull (adj);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=, gtk_adjustment_get_upper (adj) - 12.0);
+
+  for (guint i = 0; i < 100; i++)
+    td_log_view_append_line (TD_LOG_VIEW (view), TD_STREAM_STDERR, "later line");
+  settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=, gtk_adjustment_get_upper (adj) - 12.0);
+
+  /* The user turns the wheel up to read: the view stays where they put it. */
+  {
+    GtkWidget *scroller = gtk_widget_get_first_child (view);
+    GListModel *controllers = gtk_widget_observe_controllers (scroller);
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+        if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller) &&
+            gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+          g_signal_emit_by_name (controller, "scroll", 0.0, -3.0, &handled);
+      }
+    g_object_unref (controllers);
+  }
+  gtk_adjustment_set_value (adj, 0.0);
+  for (guint i = 0; i < 100; i++)
+    td_log_view_append_line (TD_LOG_VIEW (view), TD_STREAM_STDOUT, "while reading");
+  settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0.0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_phase_pages_list_their_tasks (void)
 {
   g_autoptr(GError) error = NULL;
@@ -185,6 +256,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/widgets/log-view/lines", test_log_view_lines);
   g_test_add_func ("/widgets/log-view/bounded", test_log_view_is_bounded);
+  g_test_add_func ("/widgets/log-view/follows-the-end", test_log_view_follows_the_end);
   g_test_add_func ("/widgets/phase-page/tasks", test_phase_pages_list_their_tasks);
   g_test_add_func ("/widgets/sidebar-row/state", test_sidebar_row_follows_state);
   g_test_add_func ("/widgets/audit-log-window/no-file", test_audit_log_window_without_file);
