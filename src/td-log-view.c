@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "td-agent-output.h"
 #include "td-log-view.h"
 
 /* Enough for a docker build's whole log; older lines are dropped so memory stays bounded. */
@@ -113,8 +114,13 @@ td_log_view_append_command (TdLogView *self, const char * const *argv)
 void
 td_log_view_append_line (TdLogView *self, TdStream stream, const char *text)
 {
+  g_autofree char *plain = NULL;
+
   g_return_if_fail (TD_IS_LOG_VIEW (self));
-  append_with_tag (self, text, stream == TD_STREAM_STDERR ? "stderr" : NULL);
+  /* Programs such as kubectl-ai colour their output even when it is not a terminal: show the
+   * text, not the escape codes. */
+  plain = strchr (text, '\x1b') != NULL ? td_agent_output_strip_ansi (text) : NULL;
+  append_with_tag (self, plain ? plain : text, stream == TD_STREAM_STDERR ? "stderr" : NULL);
 }
 
 static void

@@ -40,9 +40,10 @@ test_log_view_lines (void)
   td_log_view_append_command (view, argv);
   td_log_view_append_line (view, TD_STREAM_STDOUT, "😄  minikube v1.37.0");
   td_log_view_append_line (view, TD_STREAM_STDERR, "❗  warning");
+  td_log_view_append_line (view, TD_STREAM_STDOUT, "\x1b[38;5;252m  Apply it later\x1b[0m");
   text = td_log_view_get_text (view);
-  g_assert_cmpstr (text, ==, "$ minikube start --memory '4 GiB'\n😄  minikube v1.37.0\n❗  warning\n");
-  g_assert_cmpuint (td_log_view_get_n_lines (view), ==, 3);
+  g_assert_cmpstr (text, ==, "$ minikube start --memory '4 GiB'\n😄  minikube v1.37.0\n❗  warning\n  Apply it later\n");
+  g_assert_cmpuint (td_log_view_get_n_lines (view), ==, 4);
   g_object_unref (view);
 }
 
