@@ -331,6 +331,9 @@ run_manual (TdDeployment *deployment, TdTask *task, GError **error)
                               td_task_get_n_audit_entries (task) == 1 ? "" : "s", TD_AUDIT_LOG_FILE_NAME);
     }
 
+  /* T037: committing is the user's call, made on the page after seeing the exact git commands. */
+  if (td_yaml_mapping_get (node, "paths") != NULL)
+    return g_strdup ("Optional: Commit… shows the exact git commands first and runs them only if you confirm.");
   return g_strdup ("Nothing for Todo Deploy to do here.");
 }
 
