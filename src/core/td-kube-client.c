@@ -508,6 +508,25 @@ request_done (GObject      *source,
     g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
+/* The task of one request, holding its message; when the message cannot be built, the task has
+ * already completed with the error and *out_message is NULL. */
+static GTask *
+new_request_task (TdKubeClient *self, const char *method, const char *path, JsonNode *body,
+                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data,
+                  gpointer source_tag, SoupMessage **out_message)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  *out_message = build_message (self, method, path, body, &error);
+  if (*out_message == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_set_task_data (task, *out_message, g_object_unref);
+  return task;
+}
+
 void
 td_kube_client_request_async (TdKubeClient        *self,
                               const char          *method,
@@ -518,22 +537,15 @@ td_kube_client_request_async (TdKubeClient        *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
   SoupMessage *message;
 
   g_return_if_fail (TD_IS_KUBE_CLIENT (self));
   g_return_if_fail (method != NULL && path != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, td_kube_client_request_async);
-
-  message = build_message (self, method, path, body, &error);
+  task = new_request_task (self, method, path, body, cancellable, callback, user_data,
+                           td_kube_client_request_async, &message);
   if (message == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_set_task_data (task, message, g_object_unref);
+    return;
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
                                     request_done, g_steal_pointer (&task));
 }
@@ -637,22 +649,15 @@ td_kube_client_open_stream_async (TdKubeClient        *self,
                                   gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
   SoupMessage *message;
 
   g_return_if_fail (TD_IS_KUBE_CLIENT (self));
   g_return_if_fail (path != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, td_kube_client_open_stream_async);
-
-  message = build_message (self, "GET", path, NULL, &error);
+  task = new_request_task (self, "GET", path, NULL, cancellable, callback, user_data,
+                           td_kube_client_open_stream_async, &message);
   if (message == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_set_task_data (task, message, g_object_unref);
+    return;
   soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
                            stream_opened, g_steal_pointer (&task));
 }
