@@ -21,6 +21,7 @@
 #include "td-image-page.h"
 #include "td-next-config.h"
 #include "td-phase-runner.h"
+#include "td-source-style.h"
 #include "td-task-executor.h"
 
 struct _TdImagePage
@@ -1316,16 +1317,11 @@ static void
 setup_source_view (GtkSourceView *view, const char *accessible_name, gboolean dockerfile)
 {
   GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  GtkSourceStyleScheme *scheme =
-    gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (),
-                                                adw_style_manager_get_dark (style) ? "Adwaita-dark" : "Adwaita");
 
   if (dockerfile)
     gtk_source_buffer_set_language (buffer, gtk_source_language_manager_get_language (
                                               gtk_source_language_manager_get_default (), "docker"));
-  if (scheme != NULL)
-    gtk_source_buffer_set_style_scheme (buffer, scheme);
+  td_source_style_follow (buffer);
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_name, -1);
 }
 

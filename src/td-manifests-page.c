@@ -15,6 +15,7 @@
 #include "td-gate-rows.h"
 #include "td-manifests-page.h"
 #include "td-phase-runner.h"
+#include "td-source-style.h"
 
 #define KUBECTL_AI_TIMEOUT_MS (10 * 60 * 1000)
 
@@ -726,16 +727,11 @@ new_source_view (const char *accessible_name, gboolean editable)
 {
   GtkSourceView *view = GTK_SOURCE_VIEW (gtk_source_view_new ());
   GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
-  GtkSourceStyleScheme *scheme =
-    gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (),
-                                                adw_style_manager_get_dark (adw_style_manager_get_default ())
-                                                  ? "Adwaita-dark" : "Adwaita");
 
   if (!editable)
     gtk_source_buffer_set_language (buffer, gtk_source_language_manager_get_language (
                                               gtk_source_language_manager_get_default (), "yaml"));
-  if (scheme != NULL)
-    gtk_source_buffer_set_style_scheme (buffer, scheme);
+  td_source_style_follow (buffer);
   gtk_text_view_set_editable (GTK_TEXT_VIEW (view), editable);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), editable ? GTK_WRAP_WORD_CHAR : GTK_WRAP_NONE);

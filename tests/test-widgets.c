@@ -8,6 +8,7 @@
 #include "td-phase-page.h"
 #include "td-plan.h"
 #include "td-sidebar-row.h"
+#include "td-source-style.h"
 #include "td-welcome-page.h"
 #include "td-window.h"
 
@@ -249,6 +250,32 @@ test_window_starts_on_welcome (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static const char *
+scheme_id (GtkSourceBuffer *buffer)
+{
+  GtkSourceStyleScheme *scheme = gtk_source_buffer_get_style_scheme (buffer);
+
+  return scheme ? gtk_source_style_scheme_get_id (scheme) : NULL;
+}
+
+static void
+test_source_style_follows_dark (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autoptr(GtkSourceBuffer) buffer = gtk_source_buffer_new (NULL);
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  td_source_style_follow (buffer);
+  g_assert_cmpstr (scheme_id (buffer), ==, "Adwaita");
+  /* Switched while the view is shown: the code follows the window. */
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
+  g_assert_cmpstr (scheme_id (buffer), ==, "Adwaita-dark");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_cmpstr (scheme_id (buffer), ==, "Adwaita");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -262,5 +289,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/sidebar-row/state", test_sidebar_row_follows_state);
   g_test_add_func ("/widgets/audit-log-window/no-file", test_audit_log_window_without_file);
   g_test_add_func ("/widgets/window/welcome", test_window_starts_on_welcome);
+  g_test_add_func ("/widgets/source-style/follows-dark", test_source_style_follows_dark);
   return g_test_run ();
 }
