@@ -723,9 +723,14 @@ on_child_exited (VteTerminal *terminal, int wait_status, TdImagePage *self)
     }
   if (found != NULL)
     {
+      gboolean answering = gtk_widget_has_focus (GTK_WIDGET (self->terminal));
+
       set_message (self->agent_message_label, NULL, NULL);
       set_candidate (self, text, TD_IMAGE_SOURCE_GORDON, found);
       gordon_finished (self, NULL);
+      /* The conversation is over: a keyboard user goes on from the review, not the terminal. */
+      if (answering && gtk_widget_get_sensitive (self->accept_button))
+        gtk_widget_grab_focus (self->accept_button);
       return;
     }
   else
@@ -742,6 +747,28 @@ on_child_exited (VteTerminal *terminal, int wait_status, TdImagePage *self)
                                    self->artifact);
       gordon_finished (self, message);
     }
+}
+
+/* A terminal gives Tab to the program in it; Ctrl+Tab and Ctrl+Shift+Tab leave it, as they leave
+ * a text area anywhere in GTK. */
+static gboolean
+on_terminal_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                         GdkModifierType state, gpointer user_data)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller))));
+  gboolean backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  GtkDirectionType direction = backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab) ||
+      (state & GDK_CONTROL_MASK) == 0 || window == NULL)
+    return FALSE;
+  /* As the window's own Tab handling: past the last control, start again from the first. */
+  if (!gtk_widget_child_focus (window, direction))
+    {
+      gtk_root_set_focus (GTK_ROOT (window), NULL);
+      gtk_widget_child_focus (window, direction);
+    }
+  return TRUE;
 }
 
 static void
@@ -1560,6 +1587,14 @@ td_image_page_init (TdImagePage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->terminal), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Gordon’s terminal"), -1);
   g_signal_connect (self->terminal, "child-exited", G_CALLBACK (on_child_exited), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    /* Before the terminal's own key handling, which would send the key to Gordon. */
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_terminal_key_pressed), NULL);
+    gtk_widget_add_controller (GTK_WIDGET (self->terminal), keys);
+  }
 }
 
 GtkWidget *

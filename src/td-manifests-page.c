@@ -733,6 +733,8 @@ new_source_view (const char *accessible_name, gboolean editable)
                                               gtk_source_language_manager_get_default (), "yaml"));
   td_source_style_follow (buffer);
   gtk_text_view_set_editable (GTK_TEXT_VIEW (view), editable);
+  /* A prompt has no use for tab characters: Tab moves on, as everywhere else in the wizard. */
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), editable ? GTK_WRAP_WORD_CHAR : GTK_WRAP_NONE);
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);

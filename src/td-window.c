@@ -95,19 +95,36 @@ update_phase_readiness (TdWindow *self)
     }
 }
 
+/* The sidebar marks the page shown, not the row the keyboard focus passes: a selecting list would
+ * select each row Tab goes through and leave the mark on a phase that is not shown. */
+static void
+mark_current_row (TdWindow *self)
+{
+  GtkListBoxRow *row;
+
+  for (guint i = 0; (row = gtk_list_box_get_row_at_index (self->sidebar_list, i)) != NULL; i++)
+    {
+      gboolean current = i == self->current;
+
+      if (current)
+        gtk_widget_set_state_flags (GTK_WIDGET (row), GTK_STATE_FLAG_SELECTED, FALSE);
+      else
+        gtk_widget_unset_state_flags (GTK_WIDGET (row), GTK_STATE_FLAG_SELECTED);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_SELECTED, current, -1);
+    }
+}
+
 static void
 show_page (TdWindow *self, guint index)
 {
   TdWizardPage *page;
-  GtkListBoxRow *row;
 
   g_return_if_fail (index < self->pages->len);
   self->current = index;
   page = current_page (self);
   gtk_stack_set_visible_child (self->page_stack, GTK_WIDGET (page));
   adw_window_title_set_title (self->window_title, td_wizard_page_get_title (page));
-  row = gtk_list_box_get_row_at_index (self->sidebar_list, index);
-  gtk_list_box_select_row (self->sidebar_list, row);
+  mark_current_row (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   update_navigation (self);
   td_wizard_page_shown (page);
@@ -493,9 +510,24 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-audit-log", NULL, show_audit_log_action);
   gtk_widget_class_install_action (widget_class, "win.go-to-phase", "s", go_to_phase_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-project", NULL);
+}
+
+/* Alt+Right and Alt+Left are Next and Back wherever the focus is. As class bindings they come
+ * last, after the controls between the focus and the window have had the key: one of those
+ * treats Alt+Left as Left and moves the focus instead. Caught on the way down, they come first. */
+static void
+add_navigation_shortcuts (TdWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (shortcuts, gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Right, GDK_ALT_MASK),
+                                                                     gtk_named_action_new ("win.next")));
+  gtk_shortcut_controller_add_shortcut (shortcuts, gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Left, GDK_ALT_MASK),
+                                                                     gtk_named_action_new ("win.back")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
@@ -506,6 +538,7 @@ td_window_init (TdWindow *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_navigation_shortcuts (self);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
 
   self->cancellable = g_cancellable_new ();
