@@ -52,12 +52,12 @@ class FailureSteps(lib.StepsBase):
 
     def first_deploy(self):
         self.deploy()
-        self.w.next('Verify')
+        self.next('Verify')
 
     def deploy(self):
         page = self.w.pages[6]
         upgrades = self.upgrades()
-        press(page, 'Run Phase')
+        self.press(page, 'Run Phase')
         # Helm's part of the phase is done once it has upgraded the release; the gate is Verify's.
         wait_for('helm upgrade --install to run', lambda: self.upgrades() == upgrades + 1)
         self.w.wait_phase_passed(6)
@@ -74,7 +74,7 @@ class FailureSteps(lib.StepsBase):
             if not re.search(r"not inside Minikube's Docker", advice) or \
                not re.search(r"built with your computer's Docker instead of Minikube's", advice):
                 raise WalkError('%s: no built-outside-Minikube diagnosis in %r' % (row[0], row))
-        press(page, 'Check')
+        self.press(page, 'Check')
         # The plan's pods-ready check waits its full 120 s for pods that are not ready.
         self.go_to = wait_for('a “Go to …” button on a failed gate row',
                               lambda: find_all(page, 'push button', match=r'^Go to '),
@@ -88,7 +88,7 @@ class FailureSteps(lib.StepsBase):
         self.fix_title = name[len('Go to '):]
         if self.fix_title not in ('Backend Image', 'Frontend Image'):
             raise WalkError('the failed gate row sends the user to %r, not an image phase' % self.fix_title)
-        press(self.w.pages[VERIFY], name)
+        self.press(self.w.pages[VERIFY], name)
         wait_for('the header to say “%s”' % self.fix_title, lambda: self.w.page_title() == self.fix_title, 10)
         number = {'Backend Image': 3, 'Frontend Image': 4}[self.fix_title]
         wait_for('the sidebar to select phase %d' % number,
@@ -98,23 +98,23 @@ class FailureSteps(lib.StepsBase):
     def rebuild(self):
         page = self.w.pages[self.fix_number]
         builds = self.calls('docker build')
-        press(page, 'Build Image')
+        self.press(page, 'Build Image')
         wait_for('docker build to run again', lambda: self.calls('docker build') == builds + 1)
         self.w.wait_phase_passed(self.fix_number)
         self.w.screenshot('%02d-rebuilt' % self.fix_number)
         titles = ['Frontend Image', 'Manifests', 'Helm Deploy'][self.fix_number - 3:]
         for title in titles:
-            self.w.next(title)
+            self.next(title)
 
     def second_deploy(self):
         self.deploy()
-        self.w.next('Verify')
+        self.next('Verify')
 
     def verify_passes(self):
         page = self.w.pages[VERIFY]
         table = find_one(page, 'tree table', 'Pods')
         self.wait_four_running(table, 'the second rollout: four Todo Chatbot pods Running 1/1')
-        press(page, 'Check')
+        self.press(page, 'Check')
         self.w.wait_phase_passed(VERIFY)
         # A hidden button is not on the accessibility bus.
         shown = find_all(page, 'push button', match=r'^Go to ')

@@ -114,6 +114,77 @@ def text_of(node):
     return text.getText(0, text.characterCount)
 
 
+# ---- the keyboard, as a person uses it -------------------------------------------------------
+
+class Keyboard:
+    """Key presses as the X server gets them from a keyboard (XTest, through the accessibility
+    registry), and the control that has the focus, as a screen reader hears of it (the
+    object:state-changed:focused events)."""
+    KEYSYMS = {'Tab': 0xff09, 'Return': 0xff0d, 'space': 0x20, 'Right': 0xff53, 'Left': 0xff51,
+               'Home': 0xff50, 'End': 0xff57, 'Escape': 0xff1b}
+    MASKS = {'Shift': 1, 'Control': 4, 'Alt': 8}
+
+    def __init__(self):
+        import gi
+        gi.require_version('Atspi', '2.0')
+        from gi.repository import Atspi, GLib
+        self.atspi = Atspi
+        self.context = GLib.MainContext.default()
+        self.focus = None
+        self.focus_changes = 0
+        self.listener = Atspi.EventListener.new(self._on_focus)
+        self.listener.register('object:state-changed:focused')
+
+    def _on_focus(self, event):
+        if event.detail1:
+            self.focus = event.source
+            self.focus_changes += 1
+        elif self.focus is not None and event.source == self.focus:
+            self.focus = None     # lost, e.g. its control was hidden
+
+    def pump(self, seconds=0.0):
+        """Lets the focus events that arrived be seen, for at least @seconds."""
+        deadline = time.monotonic() + seconds
+        while True:
+            while self.context.iteration(False):
+                pass
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.02)
+
+    def key(self, name, *modifiers):
+        """One key, with modifiers held (locked for its press, as a person holds Alt)."""
+        synth = self.atspi.KeySynthType
+        mask = sum(self.MASKS[m] for m in modifiers)
+        if mask:
+            self.atspi.generate_keyboard_event(mask, None, synth.LOCKMODIFIERS)
+        self.atspi.generate_keyboard_event(self.KEYSYMS.get(name) or ord(name), None, synth.SYM)
+        if mask:
+            self.atspi.generate_keyboard_event(mask, None, synth.UNLOCKMODIFIERS)
+
+    def type(self, text):
+        self.atspi.generate_keyboard_event(0, text, self.atspi.KeySynthType.STRING)
+
+    def move_focus(self, name, *modifiers, settle=0.5):
+        """Presses a focus-moving key and returns the control that has the focus after it."""
+        before = self.focus_changes
+        self.key(name, *modifiers)
+        deadline = time.monotonic() + settle
+        while time.monotonic() < deadline and self.focus_changes == before:
+            self.pump(0.02)
+        self.pump(0.05)
+        return self.focus
+
+    def describe(self, node=None):
+        node = node if node is not None else self.focus
+        if node is None:
+            return 'nothing'
+        try:
+            return '%s “%s”' % (node.get_role_name(), spoken(node.get_name()).replace('\n', ' ')[:70])
+        except Exception:
+            return 'a control that is gone'
+
+
 # ---- the walk --------------------------------------------------------------------------------
 
 class Walk:
@@ -193,6 +264,13 @@ class StepsBase:
         """[(title, step, page index to dump when it fails)]"""
         raise NotImplementedError
 
+    # How the steps act: through the accessibility bus here; by keyboard in test-keyboard.py.
+    def press(self, root, name=None, role='push button', timeout=STEP_TIMEOUT, match=None):
+        return press(root, name, role, timeout, match)
+
+    def next(self, expected_title):
+        self.w.next(expected_title)
+
     def run(self):
         points = self.points()
         print('1..%d' % len(points))
@@ -223,24 +301,24 @@ class StepsBase:
             return all(name in rows and find_all(rows[name], 'image', 'passed') for name in names)
         wait_for('the preflight to find %s' % ', '.join(names), all_found)
         self.w.screenshot('00-welcome')
-        self.w.next('Setup')
+        self.next('Setup')
 
     def run_phase(self, number, title, next_title):
         page = self.w.pages[number]
-        press(page, 'Run Phase')
+        self.press(page, 'Run Phase')
         self.w.wait_phase_passed(number)
         self.w.screenshot('%02d-%s' % (number, title.lower().replace(' ', '-')))
-        self.w.next(next_title)
+        self.next(next_title)
 
     def bundled_image(self, number, title, next_title):
         page = self.w.pages[number]
-        press(page, 'Use Bundled Reference')
+        self.press(page, 'Use Bundled Reference')
         self.accept_and_build(page, number, title.lower().replace(' ', '-'))
-        self.w.next(next_title)
+        self.next(next_title)
 
     def accept_and_build(self, page, number, title):
-        press(page, match=r'^Accept\b')
-        press(page, 'Build Image')
+        self.press(page, match=r'^Accept\b')
+        self.press(page, 'Build Image')
         self.w.wait_phase_passed(number)
         self.w.screenshot('%02d-%s' % (number, title))
 
@@ -253,15 +331,15 @@ class StepsBase:
             section = heading
             while section is not None and not find_all(section, 'push button', 'Run kubectl-ai'):
                 section = section.parent
-            press(section, 'Run kubectl-ai')
-            press(section, 'Accept')
+            self.press(section, 'Run kubectl-ai')
+            self.press(section, 'Accept')
             wait_for('%s to say it was accepted' % spoken(heading.name),
                      lambda: find_all(section, 'label', match=r'^Accepted: charts/todo-app/templates/'))
         # The gate check is what records kubectl-ai's five audit lines (T021).
-        press(page, 'Check Gate')
+        self.press(page, 'Check Gate')
         self.w.wait_phase_passed(5)
         self.w.screenshot('05-manifests')
-        self.w.next('Helm Deploy')
+        self.next('Helm Deploy')
 
     def pod_rows(self, table):
         """The live pod table's rows, each the list of its cells' texts (Name, Ready, Status, …)."""
@@ -349,12 +427,13 @@ def audit_counts(path):
     return counts
 
 
-def run_walkthrough(make_steps, extra_env=None, prefix='td-walkthrough-'):
+def run_walkthrough(make_steps, extra_env=None, prefix='td-walkthrough-', open_project=True):
     """Starts the wizard on a temporary copy of the `complete` fixture project (PATH: the fake
     tools only; the cluster: td-kube-double watching the fake helm's rollouts, with the pod metrics
     of pod_metrics_scenario(); a local HTTP server standing in for the frontend; a stand-in
     browser), then runs make_steps(Context).run() and returns its exit status. @extra_env is added
-    to the wizard's environment (e.g. FAKE_HELM_ROLLOUT)."""
+    to the wizard's environment (e.g. FAKE_HELM_ROLLOUT). With @open_project false the wizard starts
+    without --project and the steps pick the project themselves."""
     build = os.environ['TD_BUILD_ROOT']
     srcdir = os.environ['G_TEST_SRCDIR']
     if not HAVE_PYATSPI:
@@ -419,8 +498,8 @@ def run_walkthrough(make_steps, extra_env=None, prefix='td-walkthrough-'):
         # Its stderr goes to a file (checked for criticals), and is replayed on ours at the end.
         app_log = os.path.join(tmp, 'todo-deploy.log')
         app_stderr = open(app_log, 'w')
-        app_process = subprocess.Popen([os.path.join(build, 'src', 'todo-deploy'), '--project', project],
-                                       env=env, stderr=app_stderr)
+        argv = [os.path.join(build, 'src', 'todo-deploy')] + (['--project', project] if open_project else [])
+        app_process = subprocess.Popen(argv, env=env, stderr=app_stderr)
         app_stderr.close()
         processes.append(app_process)
         time.sleep(1)
