@@ -624,7 +624,7 @@ pods_ready_update (GTask *task)
   if (!pods_ready_stuck (data))
     g_clear_handle_id (&data->stuck_id, g_source_remove);
   else if (data->stuck_id == 0)
-    data->stuck_id = g_timeout_add_seconds (data->stuck_seconds, on_pods_ready_stuck, task);
+    data->stuck_id = g_timeout_add (data->stuck_seconds * 1000, on_pods_ready_stuck, task);
 }
 
 static void
@@ -683,11 +683,12 @@ pods_ready_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   td_pod_monitor_start (data->monitor);
 }
 
-/* How long every unready pod must stay stuck before the check gives up: longer than one retry of
- * the kubelet (it retries a failed pod start after 10 s), so that a state one retry clears, such
- * as a Secret the kubelet's cache had not seen yet, never fails the gate. The check's optional
- * `stuck_seconds` overrides it. */
-#define PODS_READY_STUCK_SECONDS 12
+/* How long the pods must stay stuck (pods_ready_stuck) before the check gives up. Seeing every
+ * unready pod stuck once is not enough: a status can read ErrImagePull or CreateContainerConfigError
+ * for a moment (a Secret the kubelet's cache has not seen yet), and the kubelet retries a failed
+ * start after 10 s, the first step of its back-off. A state that outlasts that retry is what the
+ * next ones will give too. The check's optional `stuck_seconds` sets another time. */
+#define PODS_READY_STUCK_SECONDS 10
 
 static guint
 pods_ready_stuck_seconds (const TdYamlNode *check)
