@@ -235,9 +235,11 @@ test_pods_ready_stops_early_when_stuck (void)
   g_autoptr(TdCheckResult) result = NULL;
   const char *message;
 
-  /* Both images were built outside Minikube: ImagePullBackOff that no retry will end. */
+  /* Both images were built outside Minikube: ImagePullBackOff that no retry will end. (The plan's
+   * default stuck_seconds, 10, is what the failure walkthrough waits; 3 keeps this suite short.) */
   fixture_start (&fixture, load_scenario ("pods-stuck.json"), NULL);
-  result = run_check (&fixture, "check: pods-ready\nselector: case=stuck\ncount: 2\ntimeout_seconds: 600\n");
+  result = run_check (&fixture, "check: pods-ready\nselector: case=stuck\ncount: 2\ntimeout_seconds: 600\n"
+                                "stuck_seconds: 3\n");
   message = td_check_result_get_message (result);
   g_assert_cmpint (td_check_result_get_status (result), ==, TD_CHECK_STATUS_FAILED);
   g_assert_true (g_str_has_prefix (message, "0 of 2 pods are ready. Stopped waiting after "));
@@ -250,6 +252,25 @@ test_pods_ready_stops_early_when_stuck (void)
   /* The first pod's diagnosis is the fix, and its phase the Go to button's. */
   g_assert_cmpstr (td_check_result_get_fix_phase (result), ==, "backend-image");
   g_assert_nonnull (strstr (td_check_result_get_fix (result), "rebuild the image in the Backend image phase"));
+  fixture_stop (&fixture);
+}
+
+static void
+test_pods_ready_stops_early_while_reconnecting (void)
+{
+  Fixture fixture = { 0 };
+  KdScenario *scenario = load_scenario ("pods-stuck.json");
+  g_autoptr(TdCheckResult) result = NULL;
+
+  /* Every watch ends at once after 300 ms, so the monitor keeps reconnecting (as against the
+   * walkthrough's double): the pods it saw last are still stuck, and that is what counts. */
+  scenario->watch_end_ms = 300;
+  fixture_start (&fixture, scenario, NULL);
+  result = run_check (&fixture, "check: pods-ready\nselector: case=stuck\ncount: 2\ntimeout_seconds: 600\n"
+                                "stuck_seconds: 2\n");
+  g_assert_cmpint (td_check_result_get_status (result), ==, TD_CHECK_STATUS_FAILED);
+  g_assert_true (g_str_has_prefix (td_check_result_get_message (result), "0 of 2 pods are ready. Stopped waiting after "));
+  g_assert_cmpstr (td_check_result_get_fix_phase (result), ==, "backend-image");
   fixture_stop (&fixture);
 }
 
@@ -592,6 +613,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/pods-ready/timeout-diagnoses", test_pods_ready_times_out_with_diagnoses);
   g_test_add_func ("/verify/pods-ready/no-pods", test_pods_ready_without_pods_points_at_deploy);
   g_test_add_func ("/verify/pods-ready/stops-early-when-stuck", test_pods_ready_stops_early_when_stuck);
+  g_test_add_func ("/verify/pods-ready/stops-early-while-reconnecting", test_pods_ready_stops_early_while_reconnecting);
   g_test_add_func ("/verify/pods-ready/waits-for-a-starting-pod", test_pods_ready_waits_for_a_starting_pod);
   g_test_add_func ("/verify/pods-ready/outlasts-a-blip", test_pods_ready_outlasts_a_blip);
   g_test_add_func ("/verify/url/from-objects", test_url_from_real_objects);

@@ -552,8 +552,9 @@ on_pods_ready_timeout (gpointer user_data)
 /* TRUE when waiting cannot make `count` pods ready: short of it, every pod that is not ready has a
  * diagnosis that needs the user (TdPodDiagnosis.needs_action), and these pods together with the
  * ready ones make up the count, so no pod still to be created could fill the gap. One pod still
- * starting, or one with a problem that may pass, keeps the check waiting; so does a lost watch,
- * whose pods may be out of date. */
+ * starting, or one with a problem that may pass, keeps the check waiting. The pods are the last
+ * ones seen, also while the monitor reconnects: a watch that ends and starts again is routine
+ * (the server ends each one at its deadline), and a relist that changes a pod says so. */
 static gboolean
 pods_ready_stuck (PodsReady *data)
 {
@@ -562,8 +563,6 @@ pods_ready_stuck (PodsReady *data)
   guint n_ready = td_pod_monitor_get_n_ready (data->monitor);
   guint n_stuck = 0;
 
-  if (td_pod_monitor_get_connection_state (data->monitor) != TD_POD_MONITOR_CONNECTED)
-    return FALSE;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TdPod) pod = g_list_model_get_item (pods, i);
