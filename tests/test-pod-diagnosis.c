@@ -449,6 +449,97 @@ test_boxed (void)
   g_assert_cmpstr (copy->hint, ==, d->hint);
   g_assert_cmpstr (copy->phase_id, ==, d->phase_id);
   g_assert_cmpstr (copy->container, ==, d->container);
+  g_assert_true (copy->needs_action);   /* seven restarts */
+}
+
+/* needs_action: the states that waiting will not clear, and the ones that may clear by themselves. */
+static void
+test_needs_action (void)
+{
+  static const struct {
+    const char *pod;
+    int         restarts;
+    const char *reason;
+    gboolean    needs_action;
+  } cases[] = {
+    /* this project's images exist in no registry, so no retry of the pull can succeed */
+    { TODO_POD ("backend", "todo-backend:latest", "Pending", "{\"waiting\": {\"reason\": \"ErrImageNeverPull\"}}", ""),
+      0, "ErrImageNeverPull", TRUE },
+    { TODO_POD ("frontend", "todo-frontend:latest", "Pending", "{\"waiting\": {\"reason\": \"ImagePullBackOff\"}}", ""),
+      0, "ImagePullBackOff", TRUE },
+    { TODO_POD ("frontend", "todo-frontend:latest", "Pending", "{\"waiting\": {\"reason\": \"ErrImagePull\"}}", ""),
+      0, "ErrImagePull", TRUE },
+    /* a registry's image may only be slow to arrive */
+    { TODO_POD ("backend", "ghcr.io/acme/todo-backend:1.2", "Pending", "{\"waiting\": {\"reason\": \"ImagePullBackOff\"}}", ""),
+      0, "ImagePullBackOff", FALSE },
+    { TODO_POD ("backend", "todo backend", "Pending", "{\"waiting\": {\"reason\": \"InvalidImageName\"}}", ""),
+      0, "InvalidImageName", TRUE },
+    { TODO_POD ("backend", "todo-backend:latest", "Pending",
+                "{\"waiting\": {\"reason\": \"CreateContainerConfigError\", \"message\": \"secret \\\"todo-backend-secret\\\" not found\"}}", ""),
+      0, "CreateContainerConfigError", TRUE },
+    /* a crash may be a dependency that is late, until three starts have failed… */
+    { TODO_POD ("backend", "todo-backend:latest", "Running", "{\"waiting\": {\"reason\": \"CrashLoopBackOff\"}}",
+                ", \"lastState\": {\"terminated\": {\"exitCode\": 1, \"reason\": \"Error\"}}"),
+      2, "CrashLoopBackOff", FALSE },
+    { TODO_POD ("backend", "todo-backend:latest", "Running", "{\"waiting\": {\"reason\": \"CrashLoopBackOff\"}}",
+                ", \"lastState\": {\"terminated\": {\"exitCode\": 1, \"reason\": \"Error\"}}"),
+      3, "CrashLoopBackOff", TRUE },
+    /* …or the image's command cannot run at all */
+    { TODO_POD ("backend", "todo-backend:latest", "Running", "{\"waiting\": {\"reason\": \"CrashLoopBackOff\"}}",
+                ", \"lastState\": {\"terminated\": {\"exitCode\": 127, \"reason\": \"Error\"}}"),
+      1, "CrashLoopBackOff", TRUE },
+    /* an OOM crash loop counts its restarts like any other */
+    { TODO_POD ("backend", "todo-backend:latest", "Running", "{\"waiting\": {\"reason\": \"CrashLoopBackOff\"}}",
+                ", \"lastState\": {\"terminated\": {\"exitCode\": 137, \"reason\": \"OOMKilled\"}}"),
+      4, "OOMKilled", TRUE },
+    { TODO_POD ("backend", "todo-backend:latest", "Running", "{\"waiting\": {\"reason\": \"CreateContainerError\"}}", ""),
+      0, "CreateContainerError", FALSE },
+    /* up again after a crash: it may stay up */
+    { TODO_POD ("backend", "todo-backend:latest", "Running", "{\"running\": {}}",
+                ", \"lastState\": {\"terminated\": {\"exitCode\": 1, \"reason\": \"Error\"}}"),
+      5, "Error", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = pod_from_template (cases[i].pod);
+      g_autoptr(TdPodDiagnosis) d = NULL;
+
+      json_object_set_int_member (first_status (json_node_get_object (node)), "restartCount", cases[i].restarts);
+      d = td_pod_diagnose (json_node_get_object (node), NULL);
+      g_assert_nonnull (d);
+      g_assert_cmpstr (d->reason, ==, cases[i].reason);
+      if (d->needs_action != cases[i].needs_action)
+        g_error ("case %" G_GSIZE_FORMAT " (%s, %d restarts): needs_action is %d", i, cases[i].reason,
+                 cases[i].restarts, d->needs_action);
+    }
+}
+
+/* The real samples: a registry's image may yet arrive (transient); seven restarts of a crashing
+ * container and a missing Secret will not end by themselves; an unschedulable pod is scheduled as
+ * soon as room frees up. */
+static void
+test_needs_action_fixtures (void)
+{
+  static const struct {
+    const char *fixture;
+    gboolean    needs_action;
+  } cases[] = {
+    { "pod-imagepullbackoff.json", FALSE },
+    { "pod-crashloopbackoff.json", TRUE },
+    { "pod-createcontainerconfigerror.json", TRUE },
+    { "pod-pending-unschedulable.json", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = load_fixture (cases[i].fixture);
+      g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL);
+
+      g_assert_nonnull (d);
+      if (d->needs_action != cases[i].needs_action)
+        g_error ("%s: needs_action is %d", cases[i].fixture, d->needs_action);
+    }
 }
 
 int
@@ -469,5 +560,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/pod-diagnosis/init-container-first", test_init_container_first);
   g_test_add_func ("/pod-diagnosis/pod-level", test_pod_level);
   g_test_add_func ("/pod-diagnosis/boxed", test_boxed);
+  g_test_add_func ("/pod-diagnosis/needs-action", test_needs_action);
+  g_test_add_func ("/pod-diagnosis/needs-action-fixtures", test_needs_action_fixtures);
   return g_test_run ();
 }

@@ -224,6 +224,90 @@ test_pods_ready_without_pods_points_at_deploy (void)
   fixture_stop (&fixture);
 }
 
+/* pods-ready stopping early (tests/kube-double/scenarios/pods-stuck.json: one group of pods per
+ * case, by the label `case`). Each check may wait 600 s, far beyond run_check's guard of
+ * GUARD_SECONDS: a check that returns at all has returned early. */
+
+static void
+test_pods_ready_stops_early_when_stuck (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(TdCheckResult) result = NULL;
+  const char *message;
+
+  /* Both images were built outside Minikube: ImagePullBackOff that no retry will end. (The plan's
+   * default stuck_seconds, 10, is what the failure walkthrough waits; 3 keeps this suite short.) */
+  fixture_start (&fixture, load_scenario ("pods-stuck.json"), NULL);
+  result = run_check (&fixture, "check: pods-ready\nselector: case=stuck\ncount: 2\ntimeout_seconds: 600\n"
+                                "stuck_seconds: 3\n");
+  message = td_check_result_get_message (result);
+  g_assert_cmpint (td_check_result_get_status (result), ==, TD_CHECK_STATUS_FAILED);
+  g_assert_true (g_str_has_prefix (message, "0 of 2 pods are ready. Stopped waiting after "));
+  g_assert_nonnull (strstr (message, " instead of 600 s: the pods that are not ready are stuck on problems that "
+                                     "will not go away by themselves"));
+  /* Then the same lines as at the time limit: each pod with its diagnosis. */
+  g_assert_nonnull (strstr (message, "\ntodo-backend-7d4b9c6f5-aaaaa (0/1, ImagePullBackOff): ImagePullBackOff: "
+                                     "The image todo-backend:latest is not inside Minikube's Docker"));
+  g_assert_nonnull (strstr (message, "\ntodo-frontend-5c8d7b9f4-bbbbb (0/1, ImagePullBackOff): ImagePullBackOff: "));
+  /* The first pod's diagnosis is the fix, and its phase the Go to button's. */
+  g_assert_cmpstr (td_check_result_get_fix_phase (result), ==, "backend-image");
+  g_assert_nonnull (strstr (td_check_result_get_fix (result), "rebuild the image in the Backend image phase"));
+  fixture_stop (&fixture);
+}
+
+static void
+test_pods_ready_stops_early_while_reconnecting (void)
+{
+  Fixture fixture = { 0 };
+  KdScenario *scenario = load_scenario ("pods-stuck.json");
+  g_autoptr(TdCheckResult) result = NULL;
+
+  /* Every watch ends at once after 300 ms, so the monitor keeps reconnecting (as against the
+   * walkthrough's double): the pods it saw last are still stuck, and that is what counts. */
+  scenario->watch_end_ms = 300;
+  fixture_start (&fixture, scenario, NULL);
+  result = run_check (&fixture, "check: pods-ready\nselector: case=stuck\ncount: 2\ntimeout_seconds: 600\n"
+                                "stuck_seconds: 2\n");
+  g_assert_cmpint (td_check_result_get_status (result), ==, TD_CHECK_STATUS_FAILED);
+  g_assert_true (g_str_has_prefix (td_check_result_get_message (result), "0 of 2 pods are ready. Stopped waiting after "));
+  g_assert_cmpstr (td_check_result_get_fix_phase (result), ==, "backend-image");
+  fixture_stop (&fixture);
+}
+
+static void
+test_pods_ready_waits_for_a_starting_pod (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(TdCheckResult) result = NULL;
+
+  /* The backend pod is stuck (ImagePullBackOff) but the frontend is still ContainerCreating, so the
+   * check must not give up after stuck_seconds: at 3.5 s the backend is replaced by a ready pod
+   * and the frontend becomes ready. */
+  fixture_start (&fixture, load_scenario ("pods-stuck.json"), NULL);
+  result = run_check (&fixture, "check: pods-ready\nselector: case=mixed\ncount: 2\ntimeout_seconds: 600\n"
+                                "stuck_seconds: 1\n");
+  g_assert_cmpint (td_check_result_get_status (result), ==, TD_CHECK_STATUS_OK);
+  g_assert_cmpstr (td_check_result_get_message (result), ==, "2 of 2 pods are Running and ready.");
+  fixture_stop (&fixture);
+}
+
+static void
+test_pods_ready_outlasts_a_blip (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(TdCheckResult) result = NULL;
+
+  /* CreateContainerConfigError for 1.5 s, ContainerCreating, CreateContainerConfigError again at
+   * 2 s, Running and ready at 3.2 s. Each stuck spell is shorter than stuck_seconds (2 s) only if
+   * the count starts again when the pod stops being stuck: together they last 2.7 s. */
+  fixture_start (&fixture, load_scenario ("pods-stuck.json"), NULL);
+  result = run_check (&fixture, "check: pods-ready\nselector: case=blip\ncount: 1\ntimeout_seconds: 600\n"
+                                "stuck_seconds: 2\n");
+  g_assert_cmpint (td_check_result_get_status (result), ==, TD_CHECK_STATUS_OK);
+  g_assert_cmpstr (td_check_result_get_message (result), ==, "1 of 1 pods are Running and ready.");
+  fixture_stop (&fixture);
+}
+
 /* ---- the frontend URL and url-responds ---- */
 
 static void
@@ -528,6 +612,10 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/pods-ready/passes", test_pods_ready_passes_when_pods_become_ready);
   g_test_add_func ("/verify/pods-ready/timeout-diagnoses", test_pods_ready_times_out_with_diagnoses);
   g_test_add_func ("/verify/pods-ready/no-pods", test_pods_ready_without_pods_points_at_deploy);
+  g_test_add_func ("/verify/pods-ready/stops-early-when-stuck", test_pods_ready_stops_early_when_stuck);
+  g_test_add_func ("/verify/pods-ready/stops-early-while-reconnecting", test_pods_ready_stops_early_while_reconnecting);
+  g_test_add_func ("/verify/pods-ready/waits-for-a-starting-pod", test_pods_ready_waits_for_a_starting_pod);
+  g_test_add_func ("/verify/pods-ready/outlasts-a-blip", test_pods_ready_outlasts_a_blip);
   g_test_add_func ("/verify/url/from-objects", test_url_from_real_objects);
   g_test_add_func ("/verify/url/minikube-service", test_url_responds_through_minikube_service);
   g_test_add_func ("/verify/url/wrong-status", test_url_responds_reports_a_wrong_status);

@@ -423,14 +423,18 @@ check_helm_status (TdDeployment *deployment, const TdYamlNode *check, GTask *tas
 /* ---- pods-ready ---------------------------------------------------------------------------------- */
 
 /* Waits, on a live list + watch, until `count` pods matching `selector` are Running with every
- * container ready; at the time limit names each pod that is not, with its diagnosis. */
+ * container ready; at the time limit names each pod that is not, with its diagnosis. It stops
+ * waiting sooner when the pods cannot get there by themselves (pods_ready_stuck). */
 typedef struct {
   char         *selector;
   guint         count;
   guint         timeout_seconds;
+  guint         stuck_seconds;
+  gint64        started;   /* monotonic µs, for how long it waited */
   TdPodMonitor *monitor;
   guint         timeout_id;
-  gulong        ready_id, synced_id, state_id;
+  guint         stuck_id;  /* runs while every pod that is not ready needs a fix */
+  gulong        ready_id, synced_id, state_id, changed_id;
   GSource      *cancel_source;
   gboolean      done;
   TdCheckResult *result;   /* the answer, until the idle callback returns it */
@@ -441,6 +445,7 @@ static void
 pods_ready_free (PodsReady *data)
 {
   g_clear_handle_id (&data->timeout_id, g_source_remove);
+  g_clear_handle_id (&data->stuck_id, g_source_remove);
   if (data->cancel_source != NULL)
     {
       g_source_destroy (data->cancel_source);
@@ -451,6 +456,7 @@ pods_ready_free (PodsReady *data)
       g_clear_signal_handler (&data->ready_id, data->monitor);
       g_clear_signal_handler (&data->synced_id, data->monitor);
       g_clear_signal_handler (&data->state_id, data->monitor);
+      g_clear_signal_handler (&data->changed_id, data->monitor);
       td_pod_monitor_stop (data->monitor);
       g_object_unref (data->monitor);
     }
@@ -487,10 +493,105 @@ pods_ready_return (GTask *task, TdCheckResult *result, GError *error)
   data->result = result;
   data->error = error;
   g_clear_handle_id (&data->timeout_id, g_source_remove);
+  g_clear_handle_id (&data->stuck_id, g_source_remove);
   if (data->monitor != NULL)
     td_pod_monitor_stop (data->monitor);
   /* At default priority: a busy UI (spinners, a live table) would starve an idle one. */
   g_idle_add_full (G_PRIORITY_DEFAULT, pods_ready_return_later, task, NULL);
+}
+
+/* Fails the check with @summary, then each pod that is not ready with its diagnosis; the first
+ * diagnosis gives the fix and the phase that makes it. */
+static void
+pods_ready_fail (GTask *task, const char *summary)
+{
+  PodsReady *data = g_task_get_task_data (task);
+  GListModel *pods = G_LIST_MODEL (data->monitor);
+  g_autoptr(GString) message = g_string_new (summary);
+  const TdPodDiagnosis *first = NULL;
+  TdCheckResult *result;
+  guint n = g_list_model_get_n_items (pods);
+
+  if (n == 0)
+    g_string_append_printf (message, " No pod matches “%s”.", data->selector);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TdPod) pod = g_list_model_get_item (pods, i);
+      const TdPodDiagnosis *diagnosis = td_pod_get_diagnosis (pod);
+
+      if (td_pod_get_is_ready (pod))
+        continue;
+      g_string_append_printf (message, "\n%s (%s, %s): %s", td_pod_get_name (pod), td_pod_get_ready (pod),
+                              td_pod_get_status (pod),
+                              diagnosis ? td_pod_get_diagnosis_text (pod) : "still starting");
+      if (first == NULL)
+        first = diagnosis;
+    }
+  result = td_check_result_new ("pods-ready", TD_CHECK_STATUS_FAILED, message->str,
+                                first ? first->hint
+                                      : n == 0 ? "Deploy the chart in the Helm Deploy phase."
+                                               : "The pods may need longer: check again in a minute.");
+  td_check_result_set_fix_phase (result, first ? first->phase_id : n == 0 ? "deploy" : NULL);
+  pods_ready_return (task, result, NULL);
+}
+
+static gboolean
+on_pods_ready_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  PodsReady *data = g_task_get_task_data (task);
+  g_autofree char *summary = g_strdup_printf ("%u of %u pods are ready after %u s.",
+                                              td_pod_monitor_get_n_ready (data->monitor), data->count,
+                                              data->timeout_seconds);
+
+  data->timeout_id = 0;
+  pods_ready_fail (task, summary);
+  return G_SOURCE_REMOVE;
+}
+
+/* TRUE when waiting cannot make `count` pods ready: short of it, every pod that is not ready has a
+ * diagnosis that needs the user (TdPodDiagnosis.needs_action), and these pods together with the
+ * ready ones make up the count, so no pod still to be created could fill the gap. One pod still
+ * starting, or one with a problem that may pass, keeps the check waiting. The pods are the last
+ * ones seen, also while the monitor reconnects: a watch that ends and starts again is routine
+ * (the server ends each one at its deadline), and a relist that changes a pod says so. */
+static gboolean
+pods_ready_stuck (PodsReady *data)
+{
+  GListModel *pods = G_LIST_MODEL (data->monitor);
+  guint n = g_list_model_get_n_items (pods);
+  guint n_ready = td_pod_monitor_get_n_ready (data->monitor);
+  guint n_stuck = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TdPod) pod = g_list_model_get_item (pods, i);
+      const TdPodDiagnosis *diagnosis = td_pod_get_diagnosis (pod);
+
+      if (td_pod_get_is_ready (pod))
+        continue;
+      if (diagnosis == NULL || !diagnosis->needs_action)
+        return FALSE;
+      n_stuck++;
+    }
+  return n_stuck > 0 && n_ready < data->count && n_ready + n_stuck >= data->count;
+}
+
+static gboolean
+on_pods_ready_stuck (gpointer user_data)
+{
+  GTask *task = user_data;
+  PodsReady *data = g_task_get_task_data (task);
+  guint waited = (guint) ((g_get_monotonic_time () - data->started) / G_USEC_PER_SEC);
+  g_autofree char *summary = NULL;
+
+  data->stuck_id = 0;
+  summary = g_strdup_printf ("%u of %u pods are ready. Stopped waiting after %u s instead of %u s: the pods "
+                             "that are not ready are stuck on problems that will not go away by themselves, so "
+                             "waiting longer would not help.",
+                             td_pod_monitor_get_n_ready (data->monitor), data->count, waited, data->timeout_seconds);
+  pods_ready_fail (task, summary);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -516,51 +617,19 @@ pods_ready_update (GTask *task)
       g_autofree char *message = g_strdup_printf ("%u of %u pods are Running and ready.",
                                                   td_pod_monitor_get_n_ready (monitor), data->count);
       pods_ready_return (task, td_check_result_new ("pods-ready", TD_CHECK_STATUS_OK, message, NULL), NULL);
+      return;
     }
+  /* Stuck must hold for stuck_seconds on end: any change that breaks it starts the count again. */
+  if (!pods_ready_stuck (data))
+    g_clear_handle_id (&data->stuck_id, g_source_remove);
+  else if (data->stuck_id == 0)
+    data->stuck_id = g_timeout_add (data->stuck_seconds * 1000, on_pods_ready_stuck, task);
 }
 
 static void
 on_pods_ready_changed (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
   pods_ready_update (user_data);
-}
-
-static gboolean
-on_pods_ready_timeout (gpointer user_data)
-{
-  GTask *task = user_data;
-  PodsReady *data = g_task_get_task_data (task);
-  GListModel *pods = G_LIST_MODEL (data->monitor);
-  g_autoptr(GString) message = g_string_new (NULL);
-  const TdPodDiagnosis *first = NULL;
-  TdCheckResult *result;
-  guint n = g_list_model_get_n_items (pods);
-
-  data->timeout_id = 0;
-  g_string_printf (message, "%u of %u pods are ready after %u s.", td_pod_monitor_get_n_ready (data->monitor),
-                   data->count, data->timeout_seconds);
-  if (n == 0)
-    g_string_append_printf (message, " No pod matches “%s”.", data->selector);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TdPod) pod = g_list_model_get_item (pods, i);
-      const TdPodDiagnosis *diagnosis = td_pod_get_diagnosis (pod);
-
-      if (td_pod_get_is_ready (pod))
-        continue;
-      g_string_append_printf (message, "\n%s (%s, %s): %s", td_pod_get_name (pod), td_pod_get_ready (pod),
-                              td_pod_get_status (pod),
-                              diagnosis ? td_pod_get_diagnosis_text (pod) : "still starting");
-      if (first == NULL)
-        first = diagnosis;
-    }
-  result = td_check_result_new ("pods-ready", TD_CHECK_STATUS_FAILED, message->str,
-                                first ? first->hint
-                                      : n == 0 ? "Deploy the chart in the Helm Deploy phase."
-                                               : "The pods may need longer: check again in a minute.");
-  td_check_result_set_fix_phase (result, first ? first->phase_id : n == 0 ? "deploy" : NULL);
-  pods_ready_return (task, result, NULL);
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -601,6 +670,8 @@ pods_ready_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   data->ready_id = g_signal_connect (data->monitor, "notify::n-ready", G_CALLBACK (on_pods_ready_changed), task);
   data->synced_id = g_signal_connect (data->monitor, "notify::synced", G_CALLBACK (on_pods_ready_changed), task);
   data->state_id = g_signal_connect (data->monitor, "notify::connection-state", G_CALLBACK (on_pods_ready_changed), task);
+  /* A pod turning from ContainerCreating to ImagePullBackOff changes no count, only its diagnosis. */
+  data->changed_id = g_signal_connect_swapped (data->monitor, "pod-changed", G_CALLBACK (pods_ready_update), task);
   data->timeout_id = g_timeout_add_seconds (data->timeout_seconds, on_pods_ready_timeout, task);
   if (g_task_get_cancellable (task) != NULL)
     {
@@ -609,6 +680,22 @@ pods_ready_connected (GObject *source, GAsyncResult *result, gpointer user_data)
       g_source_attach (data->cancel_source, g_main_context_get_thread_default ());
     }
   td_pod_monitor_start (data->monitor);
+}
+
+/* How long the pods must stay stuck (pods_ready_stuck) before the check gives up. Seeing every
+ * unready pod stuck once is not enough: a status can read ErrImagePull or CreateContainerConfigError
+ * for a moment (a Secret the kubelet's cache has not seen yet), and the kubelet retries a failed
+ * start after 10 s, the first step of its back-off. A state that outlasts that retry is what the
+ * next ones will give too. The check's optional `stuck_seconds` sets another time. */
+#define PODS_READY_STUCK_SECONDS 10
+
+static guint
+pods_ready_stuck_seconds (const TdYamlNode *check)
+{
+  gint64 seconds = PODS_READY_STUCK_SECONDS;
+
+  td_yaml_get_int (td_yaml_mapping_get (check, "stuck_seconds"), &seconds);
+  return (guint) CLAMP (seconds, 1, 3600);
 }
 
 static void
@@ -621,6 +708,8 @@ check_pods_ready (TdDeployment *deployment, const TdYamlNode *check, GTask *task
   data->selector = g_strdup (td_yaml_mapping_get_string (check, "selector"));
   data->count = (guint) CLAMP (count, 1, G_MAXINT);
   data->timeout_seconds = check_wait_seconds (deployment, check, 120);
+  data->stuck_seconds = pods_ready_stuck_seconds (check);
+  data->started = g_get_monotonic_time ();
   g_task_set_task_data (task, data, (GDestroyNotify) pods_ready_free);
   /* The dispatcher drops its reference when this returns; the wait keeps one until it ends. */
   td_deployment_connect_async (deployment, g_task_get_cancellable (task), pods_ready_connected, g_object_ref (task));

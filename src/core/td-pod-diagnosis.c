@@ -58,6 +58,7 @@ td_pod_diagnosis_copy (const TdPodDiagnosis *diagnosis)
   copy->hint = g_strdup (diagnosis->hint);
   copy->phase_id = g_strdup (diagnosis->phase_id);
   copy->container = g_strdup (diagnosis->container);
+  copy->needs_action = diagnosis->needs_action;
   return copy;
 }
 
@@ -134,6 +135,18 @@ split_image (const char  *image,
   if (colon != NULL)
     *colon = '\0';
   *out_name = g_strdup (last_part);
+}
+
+/* This project's images (todo-backend:latest, …) are built into Minikube's Docker and exist in no
+ * registry: a pull of one can only fail. */
+static gboolean
+is_local_image (const char *image)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *tag = NULL;
+
+  split_image (image, &name, &tag);
+  return g_str_has_prefix (name, "todo-") && strcmp (tag, "latest") == 0;
 }
 
 /* "backend" or "frontend" from the image, else the container or pod name; NULL if neither says. */
@@ -273,11 +286,8 @@ diagnose_image (Context    *context,
 {
   const char *container = td_json_get_string (status, "name");
   const char *image = container_image (context, status);
-  g_autofree char *name = NULL;
-  g_autofree char *tag = NULL;
 
-  split_image (image, &name, &tag);
-  if (g_str_has_prefix (name, "todo-") && strcmp (tag, "latest") == 0)
+  if (is_local_image (image))
     {
       const char *component = component_of (context, status);
       const char *never_pull = strcmp (reason, "ErrImageNeverPull") == 0
@@ -387,6 +397,18 @@ diagnose_oom (Context    *context,
                         component != NULL ? component : "<component>");
 }
 
+/* 126/127 and these reasons: the image's command cannot run at all, which is the Dockerfile's
+ * business. */
+static gboolean
+cannot_start (JsonObject *terminated)
+{
+  gint64 exit_code = td_json_get_int (terminated, "exitCode", 0);
+  const char *exit_reason = td_json_get_string (terminated, "reason");
+
+  return exit_code == 126 || exit_code == 127 ||
+         g_strcmp0 (exit_reason, "ContainerCannotRun") == 0 || g_strcmp0 (exit_reason, "StartError") == 0;
+}
+
 /* A container that exited with an error: @terminated is state.terminated or lastState.terminated. */
 static TdPodDiagnosis *
 diagnose_crash (Context    *context,
@@ -409,9 +431,7 @@ diagnose_crash (Context    *context,
                           context->pod_name != NULL ? context->pod_name : "POD",
                           container != NULL ? container : "");
 
-  /* 126/127: the image's command cannot run at all, which is the Dockerfile's business. */
-  if (exit_code == 126 || exit_code == 127 ||
-      g_strcmp0 (exit_reason, "ContainerCannotRun") == 0 || g_strcmp0 (exit_reason, "StartError") == 0)
+  if (cannot_start (terminated))
     return diagnosis_new (reason, message, image_phase (component), container,
                           "%s The image's start command could not run: check CMD/ENTRYPOINT in the Dockerfile "
                           "and rebuild in the %s phase.", last, image_phase_title (component));
@@ -563,6 +583,47 @@ diagnose_waiting (Context    *context,
   return NULL;
 }
 
+/* ---- what waiting cannot fix ---- */
+
+/* Three failed starts span 10 + 20 + 40 s of the kubelet's restart back-off (it doubles from 10 s):
+ * a dependency that was only slow to come up (the database, the backend's Service) has had over a
+ * minute, so the app fails the same way on every start. Earlier, a restart may still help. */
+#define CRASH_LOOP_NEEDS_ACTION_RESTARTS 3
+
+/* Whether a container waiting for @reason (diagnosed as a problem) will not start until the user
+ * fixes something. The kubelet retries all of these, but every retry meets the same obstacle:
+ * - ErrImageNeverPull: imagePullPolicy Never forbids the pull; only an image built into Minikube's
+ *   Docker helps.
+ * - ErrImagePull, ImagePullBackOff of this project's local images (is_local_image): no registry has
+ *   them. For any other image they stay transient: a slow or briefly unreachable registry answers a
+ *   later pull.
+ * - InvalidImageName: the name is rejected before any pull; only a changed manifest helps.
+ * - CreateContainerConfigError: the Secret, ConfigMap or key is missing, and in this deployment
+ *   nothing but the user's Helm Deploy phase creates them.
+ * - ImageInspectError: Minikube's Docker holds a broken copy of the image until it is rebuilt.
+ * - CrashLoopBackOff after CRASH_LOOP_NEEDS_ACTION_RESTARTS restarts, or at once when the image's
+ *   command cannot run at all (cannot_start).
+ * Everything else can end by itself and is left out: ContainerCreating (mounts and sandboxes are
+ * retried, a Secret cache that was slow to sync catches up), Unschedulable (a rollout's old pods free
+ * room), Evicted (the ReplicaSet replaces the pod), a failing readiness probe (the app may only be
+ * slow to start), CreateContainerError, RunContainerError and the hook errors (often a runtime race). */
+static gboolean
+waiting_needs_action (Context    *context,
+                      JsonObject *status,
+                      const char *reason,
+                      JsonObject *last_terminated)
+{
+  if (g_strcmp0 (reason, "ErrImageNeverPull") == 0 || g_strcmp0 (reason, "InvalidImageName") == 0 ||
+      g_strcmp0 (reason, "CreateContainerConfigError") == 0 || g_strcmp0 (reason, "ImageInspectError") == 0)
+    return TRUE;
+  if (g_strcmp0 (reason, "ErrImagePull") == 0 || g_strcmp0 (reason, "ImagePullBackOff") == 0)
+    return is_local_image (container_image (context, status));
+  if (g_strcmp0 (reason, "CrashLoopBackOff") == 0)
+    return td_json_get_int (status, "restartCount", 0) >= CRASH_LOOP_NEEDS_ACTION_RESTARTS ||
+           cannot_start (last_terminated);
+  return FALSE;
+}
+
 static TdPodDiagnosis *
 diagnose_container (Context    *context,
                     JsonObject *status,
@@ -575,7 +636,14 @@ diagnose_container (Context    *context,
   gboolean ready = td_json_get_bool (status, "ready");
 
   if (waiting != NULL)
-    return diagnose_waiting (context, status, waiting, last_terminated);
+    {
+      TdPodDiagnosis *diagnosis = diagnose_waiting (context, status, waiting, last_terminated);
+
+      if (diagnosis != NULL)
+        diagnosis->needs_action = waiting_needs_action (context, status, td_json_get_string (waiting, "reason"),
+                                                        last_terminated);
+      return diagnosis;
+    }
 
   if (terminated != NULL)
     {

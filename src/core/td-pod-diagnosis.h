@@ -24,6 +24,9 @@ typedef struct {
   char *hint;        /* the cause in plain words, and the fix for this deployment */
   char *phase_id;    /* one of TD_PHASE_ID_*: where the fix is made */
   char *container;   /* the container concerned, or NULL for the pod as a whole */
+  gboolean needs_action;   /* waiting will not make the pod ready: Kubernetes keeps retrying, but
+                            * every retry fails the same way until the user makes the fix (the
+                            * rules and their reasons: "What waiting cannot fix" in the .c) */
 } TdPodDiagnosis;
 
 #define TD_TYPE_POD_DIAGNOSIS (td_pod_diagnosis_get_type ())

@@ -185,7 +185,7 @@ diagnosis_equal (const TdPodDiagnosis *a, const TdPodDiagnosis *b)
     return a == b;
   return g_strcmp0 (a->reason, b->reason) == 0 && g_strcmp0 (a->message, b->message) == 0 &&
          g_strcmp0 (a->hint, b->hint) == 0 && g_strcmp0 (a->phase_id, b->phase_id) == 0 &&
-         g_strcmp0 (a->container, b->container) == 0;
+         g_strcmp0 (a->container, b->container) == 0 && a->needs_action == b->needs_action;
 }
 
 static void
