@@ -342,7 +342,8 @@ on_deployment_changed (TdPhasePage *self)
   TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
   TdPhase *phase = td_wizard_page_get_phase (TD_WIZARD_PAGE (self));
 
-  /* The extras follow the deployment themselves; the Secret's rows depend on its .env. */
+  /* The extras with work of their own follow the deployment themselves; the Secret's rows are
+   * redrawn below from the new project's .env. */
   g_cancellable_cancel (self->cancellable);
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
