@@ -28,7 +28,6 @@ struct _TdImagePage
 {
   TdWizardPage          parent_instance;
 
-  TdPreflight          *preflight;
   TdPreflightCheck     *gordon_check;
   /* The phase's tasks this page carries out (owned by the phase). */
   TdTask               *agent_task;       /* T007 / T011 */
@@ -105,7 +104,6 @@ G_DEFINE_FINAL_TYPE (TdImagePage, td_image_page, TD_TYPE_WIZARD_PAGE)
 enum {
   PROP_0,
   PROP_BUSY,
-  PROP_PREFLIGHT,
   N_PROPS
 };
 
@@ -1358,6 +1356,7 @@ td_image_page_constructed (GObject *object)
   TdImagePage *self = TD_IMAGE_PAGE (object);
   TdPhase *the_phase = phase (self);
   GListModel *tasks = td_phase_get_tasks (the_phase);
+  TdPreflight *preflight;
   g_autofree char *reference_name = NULL;
   g_autoptr(GBytes) reference = NULL;
   g_autoptr(GError) error = NULL;
@@ -1420,8 +1419,9 @@ td_image_page_constructed (GObject *object)
   update_build_command (self);
   populate_gate (self);
 
-  if (self->preflight != NULL)
-    self->gordon_check = td_preflight_lookup (self->preflight, "gordon");
+  preflight = td_wizard_page_get_preflight (TD_WIZARD_PAGE (self));
+  if (preflight != NULL)
+    self->gordon_check = td_preflight_lookup (preflight, "gordon");
   if (self->gordon_check != NULL)
     g_signal_connect_object (self->gordon_check, "notify::status", G_CALLBACK (on_gordon_check_changed), self,
                              G_CONNECT_SWAPPED);
@@ -1451,7 +1451,6 @@ td_image_page_dispose (GObject *object)
   g_clear_object (&self->progress);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->gordon_cancellable);
-  g_clear_object (&self->preflight);
   self->gordon_check = NULL;
   g_clear_object (&self->gate);
   clear_findings (self);
@@ -1479,22 +1478,6 @@ td_image_page_get_property (GObject *object, guint prop_id, GValue *value, GPara
     case PROP_BUSY:
       g_value_set_boolean (value, td_image_page_get_busy (TD_IMAGE_PAGE (object)));
       break;
-    case PROP_PREFLIGHT:
-      g_value_set_object (value, TD_IMAGE_PAGE (object)->preflight);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-td_image_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_PREFLIGHT:
-      TD_IMAGE_PAGE (object)->preflight = g_value_dup_object (value);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1510,13 +1493,9 @@ td_image_page_class_init (TdImagePageClass *klass)
   object_class->dispose = td_image_page_dispose;
   object_class->finalize = td_image_page_finalize;
   object_class->get_property = td_image_page_get_property;
-  object_class->set_property = td_image_page_set_property;
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PREFLIGHT] =
-    g_param_spec_object ("preflight", NULL, NULL, TD_TYPE_PREFLIGHT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_source_init ();

@@ -54,7 +54,6 @@ struct _TdManifestsPage
 {
   TdWizardPage          parent_instance;
 
-  TdPreflight          *preflight;
   TdPreflightCheck     *kubectl_ai_check;
   GPtrArray            *sections;       /* of Section, in the plan's order */
   GCancellable         *cancellable;    /* kubectl-ai runs and the gate */
@@ -77,7 +76,6 @@ G_DEFINE_FINAL_TYPE (TdManifestsPage, td_manifests_page, TD_TYPE_WIZARD_PAGE)
 enum {
   PROP_0,
   PROP_BUSY,
-  PROP_PREFLIGHT,
   N_PROPS
 };
 
@@ -919,6 +917,7 @@ td_manifests_page_constructed (GObject *object)
   TdManifestsPage *self = TD_MANIFESTS_PAGE (object);
   TdPhase *the_phase = phase (self);
   GListModel *tasks = td_phase_get_tasks (the_phase);
+  TdPreflight *preflight;
 
   G_OBJECT_CLASS (td_manifests_page_parent_class)->constructed (object);
 
@@ -938,8 +937,9 @@ td_manifests_page_constructed (GObject *object)
     }
   populate_gate (self);
 
-  if (self->preflight != NULL)
-    self->kubectl_ai_check = td_preflight_lookup (self->preflight, "kubectl-ai");
+  preflight = td_wizard_page_get_preflight (TD_WIZARD_PAGE (self));
+  if (preflight != NULL)
+    self->kubectl_ai_check = td_preflight_lookup (preflight, "kubectl-ai");
   if (self->kubectl_ai_check != NULL)
     g_signal_connect_object (self->kubectl_ai_check, "notify::status", G_CALLBACK (update_actions), self,
                              G_CONNECT_SWAPPED);
@@ -959,7 +959,6 @@ td_manifests_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->preflight);
   self->kubectl_ai_check = NULL;
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   g_clear_object (&self->gate);
@@ -973,22 +972,6 @@ td_manifests_page_get_property (GObject *object, guint prop_id, GValue *value, G
     {
     case PROP_BUSY:
       g_value_set_boolean (value, td_manifests_page_get_busy (TD_MANIFESTS_PAGE (object)));
-      break;
-    case PROP_PREFLIGHT:
-      g_value_set_object (value, TD_MANIFESTS_PAGE (object)->preflight);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-td_manifests_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_PREFLIGHT:
-      TD_MANIFESTS_PAGE (object)->preflight = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1004,13 +987,9 @@ td_manifests_page_class_init (TdManifestsPageClass *klass)
   object_class->constructed = td_manifests_page_constructed;
   object_class->dispose = td_manifests_page_dispose;
   object_class->get_property = td_manifests_page_get_property;
-  object_class->set_property = td_manifests_page_set_property;
 
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PREFLIGHT] =
-    g_param_spec_object ("preflight", NULL, NULL, TD_TYPE_PREFLIGHT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_source_init ();

@@ -1,8 +1,8 @@
 /* td-phase-page.h: one page per plan phase: its tasks with their seed IDs and what each runs,
- * and the gate that lets the user go on */
+ * and the gate that lets the user go on. The preflight (TdWizardPage:preflight) decides between
+ * kagent and the built-in health analysis. */
 #pragma once
 
-#include "td-preflight.h"
 #include "td-wizard-page.h"
 
 G_BEGIN_DECLS
@@ -11,9 +11,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TdPhasePage, td_phase_page, TD, PHASE_PAGE, TdWizardPage)
 
 GtkWidget  *td_phase_page_new             (TdPhase     *phase);
-/* The preflight whose kagent row decides between kagent and the built-in health analysis. */
-void        td_phase_page_set_preflight   (TdPhasePage *self,
-                                           TdPreflight *preflight);
 /* The address Open Todo Chatbot opens (the url-responds check's), or NULL while none is known. */
 const char *td_phase_page_get_chatbot_url (TdPhasePage *self);
 

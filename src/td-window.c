@@ -432,7 +432,7 @@ build_pages (TdWindow *self)
       else
         {
           page = td_phase_page_new (phase);
-          td_phase_page_set_preflight (TD_PHASE_PAGE (page), self->preflight);
+          td_wizard_page_set_preflight (TD_WIZARD_PAGE (page), self->preflight);
         }
       add_page (self, page, phase);
       g_signal_connect_object (phase, "notify::state", G_CALLBACK (on_phase_state_changed), self, 0);

@@ -1,6 +1,8 @@
 /* td-wizard-page.c */
 #define G_LOG_DOMAIN "td-wizard-page"
 
+#include <string.h>
+
 #include "td-wizard-page.h"
 
 typedef struct
@@ -9,6 +11,8 @@ typedef struct
   char     *title;
   TdPhase  *phase;
   TdDeployment *deployment;
+  TdPreflight  *preflight;
+  GHashTable   *action_groups;   /* prefix ("phase") → GSimpleActionGroup, for td_wizard_page_add_action () */
 } TdWizardPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (TdWizardPage, td_wizard_page, ADW_TYPE_BIN)
@@ -19,6 +23,7 @@ enum {
   PROP_TITLE,
   PROP_PHASE,
   PROP_DEPLOYMENT,
+  PROP_PREFLIGHT,
   N_PROPS
 };
 
@@ -48,6 +53,8 @@ td_wizard_page_finalize (GObject *object)
   g_free (priv->title);
   g_clear_object (&priv->phase);
   g_clear_object (&priv->deployment);
+  g_clear_object (&priv->preflight);
+  g_clear_pointer (&priv->action_groups, g_hash_table_unref);
   G_OBJECT_CLASS (td_wizard_page_parent_class)->finalize (object);
 }
 
@@ -69,6 +76,9 @@ td_wizard_page_get_property (GObject *object, guint prop_id, GValue *value, GPar
       break;
     case PROP_DEPLOYMENT:
       g_value_set_object (value, priv->deployment);
+      break;
+    case PROP_PREFLIGHT:
+      g_value_set_object (value, priv->preflight);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -94,6 +104,9 @@ td_wizard_page_set_property (GObject *object, guint prop_id, const GValue *value
       break;
     case PROP_DEPLOYMENT:
       td_wizard_page_set_deployment (self, g_value_get_object (value));
+      break;
+    case PROP_PREFLIGHT:
+      td_wizard_page_set_preflight (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -123,6 +136,10 @@ td_wizard_page_class_init (TdWizardPageClass *klass)
   properties[PROP_DEPLOYMENT] =
     g_param_spec_object ("deployment", NULL, NULL, TD_TYPE_DEPLOYMENT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Set during construction, so a page's constructed () sees the one given to g_object_new (). */
+  properties[PROP_PREFLIGHT] =
+    g_param_spec_object ("preflight", NULL, NULL, TD_TYPE_PREFLIGHT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -201,6 +218,55 @@ td_wizard_page_set_deployment (TdWizardPage *self, TdDeployment *deployment)
   g_return_if_fail (TD_IS_WIZARD_PAGE (self));
   if (g_set_object (&priv->deployment, deployment))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEPLOYMENT]);
+}
+
+TdPreflight *
+td_wizard_page_get_preflight (TdWizardPage *self)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_val_if_fail (TD_IS_WIZARD_PAGE (self), NULL);
+  return priv->preflight;
+}
+
+void
+td_wizard_page_set_preflight (TdWizardPage *self, TdPreflight *preflight)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+
+  g_return_if_fail (TD_IS_WIZARD_PAGE (self));
+  g_return_if_fail (preflight == NULL || TD_IS_PREFLIGHT (preflight));
+  if (g_set_object (&priv->preflight, preflight))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREFLIGHT]);
+}
+
+GSimpleAction *
+td_wizard_page_add_action (TdWizardPage *self, const char *name, GCallback activate, gpointer owner)
+{
+  TdWizardPagePrivate *priv = td_wizard_page_get_instance_private (self);
+  const char *dot = strchr (name, '.');
+  g_autofree char *prefix = NULL;
+  g_autoptr(GSimpleAction) action = NULL;
+  GSimpleActionGroup *group;
+
+  g_return_val_if_fail (TD_IS_WIZARD_PAGE (self), NULL);
+  g_return_val_if_fail (dot != NULL, NULL);
+  prefix = g_strndup (name, dot - name);
+  if (priv->action_groups == NULL)
+    priv->action_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  group = g_hash_table_lookup (priv->action_groups, prefix);
+  if (group == NULL)
+    {
+      /* The class's own actions with the same prefix are found first; the group holds the rest. */
+      group = g_simple_action_group_new ();
+      gtk_widget_insert_action_group (GTK_WIDGET (self), prefix, G_ACTION_GROUP (group));
+      g_hash_table_insert (priv->action_groups, g_steal_pointer (&prefix), group);
+    }
+  action = g_simple_action_new (dot + 1, NULL);
+  g_simple_action_set_enabled (action, FALSE);
+  g_signal_connect_object (action, "activate", activate, owner, G_CONNECT_SWAPPED);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  return action;
 }
 
 void

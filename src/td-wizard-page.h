@@ -7,6 +7,7 @@
 
 #include "td-deployment.h"
 #include "td-phase.h"
+#include "td-preflight.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,19 @@ TdPhase     *td_wizard_page_get_phase    (TdWizardPage        *self);
 TdDeployment *td_wizard_page_get_deployment (TdWizardPage     *self);
 void         td_wizard_page_set_deployment (TdWizardPage      *self,
                                             TdDeployment      *deployment);
+/* The preflight whose agent rows say which agents work (Gordon, kubectl-ai, kagent); may be NULL
+ * (then no agent is offered). Set by the window. */
+TdPreflight *td_wizard_page_get_preflight (TdWizardPage       *self);
+void         td_wizard_page_set_preflight (TdWizardPage       *self,
+                                           TdPreflight        *preflight);
+/* For the parts of a page that are not the page itself (a group, a row's button): adds the action
+ * @name ("phase.commit") to the page, so buttons anywhere in it and gtk_widget_activate_action() on
+ * the page reach it. @activate (@owner) runs on activation until @owner is finalized. Returns the
+ * action, owned by the page and disabled, for @owner to enable. */
+GSimpleAction *td_wizard_page_add_action (TdWizardPage       *self,
+                                          const char         *name,
+                                          GCallback           activate,
+                                          gpointer            owner);
 void         td_wizard_page_apply_async  (TdWizardPage        *self,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,

@@ -7,6 +7,7 @@
 #include "td-log-view.h"
 #include "td-phase-page.h"
 #include "td-plan.h"
+#include "td-runner.h"
 #include "td-sidebar-row.h"
 #include "td-source-style.h"
 #include "td-welcome-page.h"
@@ -276,6 +277,83 @@ test_source_style_follows_dark (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+static void
+count_notify (guint *count)
+{
+  (*count)++;
+}
+
+static void
+count_activation (GObject *owner)
+{
+  guint *count = g_object_get_data (owner, "count");
+
+  (*count)++;
+}
+
+/* A part of a page adds an action under the page's own prefix: buttons in the page and
+ * gtk_widget_activate_action () on it reach both kinds, and the part's ends with the part. */
+static void
+test_wizard_page_part_actions (void)
+{
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  GtkWidget *page = g_object_ref_sink (td_phase_page_new (td_plan_lookup_phase (plan, "polish")));
+  GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
+  GtkWidget *button = gtk_button_new ();
+  GSimpleAction *action;
+  guint count = 0;
+
+  g_object_set_data (owner, "count", &count);
+  action = td_wizard_page_add_action (TD_WIZARD_PAGE (page), "phase.part-test", G_CALLBACK (count_activation), owner);
+  g_assert_nonnull (action);
+  g_assert_cmpstr (g_action_get_name (G_ACTION (action)), ==, "part-test");
+
+  /* Disabled until its owner enables it. */
+  g_assert_false (g_action_get_enabled (G_ACTION (action)));
+  gtk_widget_activate_action (page, "phase.part-test", NULL);
+  g_assert_cmpuint (count, ==, 0);
+  g_simple_action_set_enabled (action, TRUE);
+  g_assert_true (gtk_widget_activate_action (page, "phase.part-test", NULL));
+  g_assert_cmpuint (count, ==, 1);
+
+  /* A button inside the page follows it; the class's phase.run is still there beside it. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "phase.part-test");
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (find_actionable (page, "phase.run"))), button);
+  g_assert_true (gtk_widget_get_sensitive (button) && gtk_widget_is_sensitive (button));
+  g_simple_action_set_enabled (action, FALSE);
+  g_assert_false (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_activate_action (page, "phase.run", NULL));
+
+  /* Once its owner is gone, activating it does nothing. */
+  g_simple_action_set_enabled (action, TRUE);
+  g_object_unref (owner);
+  g_assert_true (gtk_widget_activate_action (page, "phase.part-test", NULL));
+  g_assert_cmpuint (count, ==, 1);
+  g_object_unref (page);
+}
+
+/* The preflight is the base page's: set, read back, notified. */
+static void
+test_wizard_page_preflight (void)
+{
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  g_autoptr(TdRunner) runner = td_runner_new ();
+  g_autoptr(TdPreflight) preflight = td_preflight_new (runner);
+  GtkWidget *page = g_object_ref_sink (td_phase_page_new (td_plan_lookup_phase (plan, "verify")));
+  guint notified = 0;
+
+  g_assert_null (td_wizard_page_get_preflight (TD_WIZARD_PAGE (page)));
+  g_signal_connect_swapped (page, "notify::preflight", G_CALLBACK (count_notify), &notified);
+  td_wizard_page_set_preflight (TD_WIZARD_PAGE (page), preflight);
+  td_wizard_page_set_preflight (TD_WIZARD_PAGE (page), preflight);
+  g_assert_true (td_wizard_page_get_preflight (TD_WIZARD_PAGE (page)) == preflight);
+  g_assert_cmpuint (notified, ==, 1);
+  td_wizard_page_set_preflight (TD_WIZARD_PAGE (page), NULL);
+  g_assert_null (td_wizard_page_get_preflight (TD_WIZARD_PAGE (page)));
+  g_assert_cmpuint (notified, ==, 2);
+  g_object_unref (page);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -286,6 +364,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/log-view/bounded", test_log_view_is_bounded);
   g_test_add_func ("/widgets/log-view/follows-the-end", test_log_view_follows_the_end);
   g_test_add_func ("/widgets/phase-page/tasks", test_phase_pages_list_their_tasks);
+  g_test_add_func ("/widgets/wizard-page/part-actions", test_wizard_page_part_actions);
+  g_test_add_func ("/widgets/wizard-page/preflight", test_wizard_page_preflight);
   g_test_add_func ("/widgets/sidebar-row/state", test_sidebar_row_follows_state);
   g_test_add_func ("/widgets/audit-log-window/no-file", test_audit_log_window_without_file);
   g_test_add_func ("/widgets/window/welcome", test_window_starts_on_welcome);
