@@ -46,6 +46,7 @@ struct _TdImagePage
   TdNextConfig         *next_config;      /* frontend only; NULL when it could not be read */
 
   char                 *scratch_dir;      /* Gordon's copy of the project */
+  char                 *gordon_prompt;    /* what Gordon was last asked, edits included */
   GPid                  gordon_pid;
   gboolean              gordon_running;
   GCancellable         *gordon_cancellable;
@@ -799,6 +800,8 @@ start_gordon_in_terminal (TdImagePage *self)
 
   gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->prompt_view)), &start, &end);
   prompt = gtk_text_iter_get_text (&start, &end);
+  g_free (self->gordon_prompt);
+  self->gordon_prompt = g_strdup (prompt);
   {
     const char *seed_argv[] = { "docker", "ai", "-C", self->scratch_dir, prompt, NULL };
     argv = td_runner_build_argv (runner, seed_argv, self->scratch_dir, NULL);
@@ -1036,6 +1039,7 @@ append_audit_line (TdImagePage *self, guint64 size_bytes)
   TdAuditLog *log = td_deployment_get_audit_log (deployment (self));
   g_autofree char *size_mb = g_strdup_printf ("%" G_GUINT64_FORMAT, td_docker_size_mb (size_bytes));
   g_autofree char *tag = NULL;
+  g_autofree char *prompt = NULL;
   g_autofree char *result = NULL;
   g_autofree char *shown = NULL;
   g_autoptr(GError) error = NULL;
@@ -1053,8 +1057,11 @@ append_audit_line (TdImagePage *self, guint64 size_bytes)
       tag = g_strdup (entry->tag);
       result = g_strjoinv (size_mb, parts);
     }
+  /* What Gordon was really asked, when the user edited the seed's prompt. */
+  prompt = td_audit_log_describe_prompt (entry->prompt, td_task_get_prompt (self->agent_task),
+                                         self->accepted_source == TD_IMAGE_SOURCE_GORDON ? self->gordon_prompt : NULL);
   if (!td_audit_log_ensure (log, &error) ||
-      !td_audit_log_append (log, tag, entry->prompt, result, &error))
+      !td_audit_log_append (log, tag, prompt, result, &error))
     {
       shown = g_strdup_printf (_("The gate passed, but the audit line could not be written: %s"), error->message);
       set_message (self->audit_label, shown, "error");
@@ -1466,6 +1473,7 @@ td_image_page_finalize (GObject *object)
   g_free (self->image);
   g_free (self->reference_text);
   g_free (self->candidate_text);
+  g_free (self->gordon_prompt);
   g_clear_pointer (&self->next_config, td_next_config_free);
   G_OBJECT_CLASS (td_image_page_parent_class)->finalize (object);
 }

@@ -26,6 +26,7 @@ typedef struct {
   char             *file_name;         /* "backend-deployment.yaml" */
   char             *reference_text;    /* the bundled chart's template */
 
+  char             *asked_prompt;      /* what kubectl-ai was last asked, edits included */
   char             *candidate_text;
   TdManifestSource  candidate_source;
   GPtrArray        *findings;          /* NULL: not checked (bundled) or unreadable */
@@ -468,6 +469,8 @@ run_section (TdManifestsPage *self, Section *section)
       set_message (section->status_label, text, "error");
       return;
     }
+  g_free (section->asked_prompt);
+  section->asked_prompt = g_strdup (prompt);
   set_message (section->status_label, _("kubectl-ai is working on it…"), NULL);
   g_signal_connect (section->process, "line", G_CALLBACK (on_kubectl_ai_line), section);
   data = g_new0 (RunData, 1);
@@ -646,6 +649,7 @@ append_audit_lines (TdManifestsPage *self)
       Section *section = self->sections->pdata[i];
       const TdTaskAuditEntry *entry = audit_entry_for (self, section->id);
       g_autofree char *tag = NULL;
+      g_autofree char *prompt = NULL;
       g_autofree char *result = NULL;
 
       if (entry == NULL || section->accepted_source == TD_MANIFEST_SOURCE_NONE || section->audit_written)
@@ -661,7 +665,9 @@ append_audit_lines (TdManifestsPage *self)
           tag = g_strdup (entry->tag);
           result = g_strdup (entry->result);
         }
-      if (td_audit_log_ensure (log, &error) && td_audit_log_append (log, tag, entry->prompt, result, &error))
+      prompt = td_audit_log_describe_prompt (entry->prompt, td_task_get_prompt (section->task),
+                                             section->accepted_source == TD_MANIFEST_SOURCE_BUNDLED ? NULL : section->asked_prompt);
+      if (td_audit_log_ensure (log, &error) && td_audit_log_append (log, tag, prompt, result, &error))
         {
           section->audit_written = TRUE;
           g_string_append_printf (shown, "%s[%s] result=\"%s\"", shown->len > 0 ? "\n" : "", tag, result);
@@ -783,6 +789,7 @@ section_free (Section *section)
   g_free (section->file_name);
   g_free (section->reference_text);
   g_free (section->candidate_text);
+  g_free (section->asked_prompt);
   g_free (section);
 }
 

@@ -481,6 +481,47 @@ test_concurrent_processes (Fixture *f, gconstpointer data)
   g_test_message ("the writers alternated %u times", switches);
 }
 
+static void
+test_summarise_prompt (void)
+{
+  struct { const char *prompt; const char *summary; } cases[] = {
+    /* Short and on one line: as it is. */
+    { "Write a Dockerfile", "Write a Dockerfile" },
+    { "  Write a Dockerfile \n\n", "Write a Dockerfile" },
+    /* More lines follow: the first, with "..." for the rest. */
+    { "Write a multi-stage Dockerfile.\nSource directory: backend/.", "Write a multi-stage Dockerfile..." },
+    /* Too long: cut at the last word that fits, without a trailing comma. */
+    { "Write a multi-stage Dockerfile for a FastAPI Python 3.11 backend, small and non-root",
+      "Write a multi-stage Dockerfile for a FastAPI Python..." },
+    /* One long word: cut inside it. */
+    { "Supercalifragilisticexpialidocious-and-then-some-more-words-joined", "Supercalifragilisticexpialidocious-and-then-some-mor..." },
+    /* Characters, not bytes. */
+    { "Écrire un Dockerfile à plusieurs étapes pour le backend FastAPI en Python", "Écrire un Dockerfile à plusieurs étapes pour le..." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *summary = td_audit_log_summarise_prompt (cases[i].prompt, 55);
+
+      g_assert_cmpstr (summary, ==, cases[i].summary);
+      g_assert_cmpint (g_utf8_strlen (summary, -1), <=, 55);
+    }
+}
+
+static void
+test_describe_prompt (void)
+{
+  const char *seed = "Create a multi-stage Dockerfile.\nSource directory: backend/.";
+  const char *summary = "Create multi-stage Dockerfile...";
+  g_autofree char *not_asked = td_audit_log_describe_prompt (summary, seed, NULL);
+  g_autofree char *as_seeded = td_audit_log_describe_prompt (summary, seed, "\n  Create a multi-stage Dockerfile.\nSource directory: backend/.\n");
+  g_autofree char *edited = td_audit_log_describe_prompt (summary, seed, "Write a multi-stage Dockerfile.\nSource directory: backend/.");
+
+  g_assert_cmpstr (not_asked, ==, summary);
+  g_assert_cmpstr (as_seeded, ==, summary);
+  g_assert_cmpstr (edited, ==, "Write a multi-stage Dockerfile... (edited from the seed's prompt)");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -495,6 +536,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/audit-log/missing-project-dir", test_missing_project_dir);
   ADD ("/audit-log/line-format", test_line_format);
   g_test_add_func ("/audit-log/escape", test_escape);
+  g_test_add_func ("/audit-log/summarise-prompt", test_summarise_prompt);
+  g_test_add_func ("/audit-log/describe-prompt", test_describe_prompt);
   ADD ("/audit-log/escape-round-trip", test_escape_round_trip);
   ADD ("/audit-log/redaction", test_redaction);
   ADD ("/audit-log/redaction-nested", test_secret_inside_longer_secret);

@@ -8,6 +8,7 @@
 
 #include "fake-tools-util.h"
 #include "td-application.h"
+#include "td-audit-log.h"
 #include "td-manifests-page.h"
 #include "td-window.h"
 
@@ -368,9 +369,18 @@ test_kubectl_ai_end_to_end (void)
   for (guint i = 0; i < G_N_ELEMENTS (task_ids); i++)
     {
       const TdTaskAuditEntry *entry = td_task_get_audit_entry (td_plan_lookup_task (f.plan, "T021"), i);
-      g_autofree char *expected = g_strdup_printf ("] [KUBECTL-AI] prompt=\"%s\" result=\"%s\"", entry->prompt, entry->result);
+      const char *seed = td_task_get_prompt (td_plan_lookup_task (f.plan, task_ids[i]));
+      g_autofree char *edited = g_strdup_printf ("%s\nKeep it short.", seed);
+      /* The seed's summary for a seed's prompt; for T018's edited one, what was really asked. */
+      gboolean was_edited = g_strcmp0 (task_ids[i], "T018") == 0;
+      g_autofree char *prompt = was_edited ? td_audit_log_describe_prompt (entry->prompt, seed, edited)
+                                           : g_strdup (entry->prompt);
+      g_autofree char *expected = NULL;
 
       g_assert_cmpstr (entry->about, ==, task_ids[i]);
+      if (was_edited)
+        g_assert_nonnull (strstr (prompt, "(edited from the seed's prompt)"));
+      expected = g_strdup_printf ("] [KUBECTL-AI] prompt=\"%s\" result=\"%s\"", prompt, entry->result);
       g_assert_true (g_str_has_suffix (lines[i], expected));
     }
   /* Checking again does not log the same work twice. */

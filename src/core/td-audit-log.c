@@ -364,6 +364,59 @@ open_for_append (const char *path)
   return g_open (path, O_WRONLY | O_APPEND | O_CLOEXEC, 0);
 }
 
+char *
+td_audit_log_summarise_prompt (const char *prompt,
+                               guint       max_chars)
+{
+  g_autofree char *first_line = NULL;
+  const char *end;
+  const char *rest;
+  const char *cut;
+  GString *summary;
+
+  g_return_val_if_fail (prompt != NULL, NULL);
+  g_return_val_if_fail (max_chars > 3, NULL);
+
+  while (g_ascii_isspace (*prompt))
+    prompt++;
+  end = strchr (prompt, '\n');
+  first_line = g_strstrip (end ? g_strndup (prompt, end - prompt) : g_strdup (prompt));
+  for (rest = end ? end : ""; g_ascii_isspace (*rest); rest++)
+    ;
+  if (*rest == '\0' && g_utf8_strlen (first_line, -1) <= max_chars)
+    return g_steal_pointer (&first_line);
+  /* Room for the "...": cut at the last space that fits, or mid-word when no space does. */
+  cut = g_utf8_offset_to_pointer (first_line, MIN ((glong) max_chars - 3, g_utf8_strlen (first_line, -1)));
+  summary = g_string_new_len (first_line, cut - first_line);
+  if (*cut != '\0' && *cut != ' ')
+    {
+      const char *space = strrchr (summary->str, ' ');
+
+      if (space != NULL && space > summary->str)
+        g_string_truncate (summary, space - summary->str);
+    }
+  while (summary->len > 0 && strchr (" .,;:", summary->str[summary->len - 1]) != NULL)
+    g_string_truncate (summary, summary->len - 1);
+  g_string_append (summary, "...");
+  return g_string_free (summary, FALSE);
+}
+
+char *
+td_audit_log_describe_prompt (const char *seed_summary,
+                              const char *seed_prompt,
+                              const char *asked)
+{
+  g_autofree char *summary = NULL;
+  g_autofree char *asked_text = asked ? g_strstrip (g_strdup (asked)) : NULL;
+  g_autofree char *seed_text = seed_prompt ? g_strstrip (g_strdup (seed_prompt)) : NULL;
+
+  /* Blank space around it is not an edit. */
+  if (asked_text == NULL || g_strcmp0 (asked_text, seed_text) == 0)
+    return g_strdup (seed_summary);
+  summary = td_audit_log_summarise_prompt (asked, 60);
+  return g_strdup_printf ("%s (edited from the seed's prompt)", summary);
+}
+
 gboolean
 td_audit_log_append (TdAuditLog  *self,
                      const char  *agent,

@@ -43,6 +43,17 @@ gboolean    td_audit_log_append       (TdAuditLog  *self,
 GPtrArray  *td_audit_log_read_entries (TdAuditLog  *self,
                                        GError     **error);
 
+/* A prompt the user edited, said as the seed says its prompts in the log: the first line, cut at a
+ * word so it stays under @max_chars characters, with "..." when anything was cut. */
+char       *td_audit_log_summarise_prompt (const char *prompt,
+                                           guint       max_chars);
+
+/* The prompt= of an agent's line: the seed's @seed_summary when the agent was asked the seed's
+ * @seed_prompt (or @asked is NULL), else @asked summarised and said to be edited. */
+char       *td_audit_log_describe_prompt  (const char *seed_summary,
+                                           const char *seed_prompt,
+                                           const char *asked);
+
 /* The escaping rule, shared with tests: backslash, double quote, newline, CR, tab escaped. */
 char       *td_audit_log_escape       (const char  *text);
 

@@ -28,6 +28,7 @@ test-walkthrough-failure.py (the setup, finding controls, the common steps) is i
 """
 
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True    # no __pycache__ in the source tree
@@ -146,6 +147,11 @@ class Steps(lib.StepsBase):
         # reference stood in for the frontend.
         if counts.get('GORDON', 0) != 1 or counts.get('BUNDLED-GORDON', 0) != 1:
             wrong.append('GORDON %d and BUNDLED-GORDON %d, not one each' % (counts.get('GORDON', 0), counts.get('BUNDLED-GORDON', 0)))
+        # The GORDON line says what Gordon was asked: the edited prompt, not the seed's summary.
+        with open(os.path.join(self.project, 'phase-iv-audit.log')) as f:
+            gordon = [line for line in f if '] [GORDON] ' in line]
+        if gordon and not re.search(r'prompt="Write a multi-stage Dockerfile\b.*\(edited from the seed', gordon[0]):
+            wrong.append('the GORDON line does not record the edited prompt: %s' % gordon[0].strip())
         if wrong:
             raise WalkError('phase-iv-audit.log: ' + '; '.join(wrong) + ' (all: %r)' % counts)
 
