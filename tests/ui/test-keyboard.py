@@ -149,7 +149,17 @@ class KeyboardSteps(happy_walk.Steps):
         kb.key('l', 'Control')
         wait_for('Ctrl+L to put the focus in the location entry',
                  lambda: kb.pump() or (kb.focus is not None and kb.focus.get_role_name() == 'text'), 10)
-        kb.type(self.project)
+        entry = kb.focus
+        for _ in range(3):
+            kb.type(self.project)
+            # What a person checks before pressing Return (the entry may add a completion after
+            # it); a key the X server dropped is typed again, as a person fixes a typo.
+            try:
+                wait_for('the location entry to hold the folder typed',
+                         lambda: lib.text_of(entry).startswith(self.project), 5)
+                break
+            except WalkError:
+                kb.key('a', 'Control')
         self.w.screenshot('00-keyboard-folder-chooser')
         # Return opens the folder typed; on a chooser showing that folder, Return chooses it.
         for _ in range(3):
@@ -159,8 +169,16 @@ class KeyboardSteps(happy_walk.Steps):
                 break
             except WalkError:
                 continue
-        wait_for('the Project Folder row to show the folder',
-                 lambda: self.project in ' '.join(spoken(n.name) for n in find_all(folder_row, 'label')))
+        chooser = self.folder_chooser()
+        if chooser is not None:
+            raise WalkError('three Returns did not close the folder chooser; its entry holds %r, the focus is on %s'
+                            % (lib.text_of(entry), kb.describe()))
+        try:
+            wait_for('the Project Folder row to show the folder',
+                     lambda: self.project in ' '.join(spoken(n.name) for n in find_all(folder_row, 'label')), 20)
+        except WalkError:
+            raise WalkError('the chooser closed, but the Project Folder row says %r, not %s'
+                            % ([spoken(n.name) for n in find_all(folder_row, 'label')], self.project))
         super().welcome()
 
     def folder_chooser(self):

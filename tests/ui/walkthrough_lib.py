@@ -163,7 +163,10 @@ class Keyboard:
             self.atspi.generate_keyboard_event(mask, None, synth.UNLOCKMODIFIERS)
 
     def type(self, text):
-        self.atspi.generate_keyboard_event(0, text, self.atspi.KeySynthType.STRING)
+        # One key at a time, as fingers do: a string sent at once can lose a doubled letter.
+        for character in text:
+            self.atspi.generate_keyboard_event(0, character, self.atspi.KeySynthType.STRING)
+            self.pump(0.03)
 
     def move_focus(self, name, *modifiers, settle=0.5):
         """Presses a focus-moving key and returns the control that has the focus after it."""
@@ -410,7 +413,8 @@ def pod_metrics_scenario():
     def metrics(name, container, cpu, memory):
         return {'metadata': {'name': name, 'namespace': 'default'}, 'window': '15s',
                 'containers': [{'name': container, 'usage': {'cpu': cpu, 'memory': memory}}]}
-    return {'namespace': 'default',
+    # Watches stay open as a real API server's do (the double's default ends them for kubectl -w).
+    return {'namespace': 'default', 'watchEndMs': -1,
             'podMetrics': [metrics('todo-backend-metrics-r1', 'backend', '40m', '120Mi'),
                            metrics('todo-backend-metrics-r2', 'backend', '45m', '125Mi'),
                            metrics('todo-frontend-metrics-r1', 'frontend', '20m', '90Mi'),
