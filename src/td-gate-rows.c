@@ -145,6 +145,38 @@ td_gate_rows_reset (TdGateRows *self, TdCheckStatus status)
     }
 }
 
+/* The focus once the target has its place: a button shown a moment ago has no size yet, and the
+ * page's viewport can only scroll to what has one. */
+static gboolean
+focus_once_allocated (GtkWidget *target, GdkFrameClock *clock, gpointer user_data)
+{
+  if (!gtk_widget_get_mapped (target))
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_get_width (target) <= 0)
+    return G_SOURCE_CONTINUE;
+  gtk_widget_grab_focus (target);
+  return G_SOURCE_REMOVE;
+}
+
+/* A failed check below the fold is easy to miss: the first one comes into view, with the keyboard
+ * focus (and a screen reader) on its way out, the Go to button, when it has one. Only on the page
+ * shown: a result that arrives for another page must not pull the focus there. */
+static void
+bring_failure_into_view (TdGateRows *self, GPtrArray *results)
+{
+  for (guint i = 0; i < results->len && i < self->rows->len; i++)
+    {
+      GateRow *row = &g_array_index (self->rows, GateRow, i);
+      GtkWidget *target = gtk_widget_get_visible (GTK_WIDGET (row->go_to)) ? GTK_WIDGET (row->go_to) : GTK_WIDGET (row->row);
+
+      if (td_check_result_get_status (results->pdata[i]) != TD_CHECK_STATUS_FAILED)
+        continue;
+      if (gtk_widget_get_mapped (target))
+        gtk_widget_add_tick_callback (target, focus_once_allocated, NULL, NULL);
+      return;
+    }
+}
+
 void
 td_gate_rows_show_results (TdGateRows *self, GPtrArray *results, TdPlan *plan)
 {
@@ -164,6 +196,7 @@ td_gate_rows_show_results (TdGateRows *self, GPtrArray *results, TdPlan *plan)
       adw_action_row_set_subtitle (row->row, text);
       show_fix_phase (row, result, plan);
     }
+  bring_failure_into_view (self, results);
 }
 
 guint
