@@ -79,6 +79,8 @@ update_label (GtkLabel *label, TdPod *pod)
       else
         gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
     }
+  if (column == COLUMN_DIAGNOSIS)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), unhealthy ? cell_text (pod, column) : NULL);
 }
 
 /* ---- flushing -------------------------------------------------------------------------------- */
@@ -222,6 +224,10 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer colum
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      /* Three lines keep four pods in view; the whole advice is the tooltip, the accessible
+       * name, and the failed gate's text. */
+      gtk_label_set_lines (GTK_LABEL (label), 3);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
     }
   else
