@@ -500,14 +500,18 @@ pods_ready_return (GTask *task, TdCheckResult *result, GError *error)
   g_idle_add_full (G_PRIORITY_DEFAULT, pods_ready_return_later, task, NULL);
 }
 
-/* Fails the check with @summary, then each pod that is not ready with its diagnosis; the first
- * diagnosis gives the fix and the phase that makes it. */
+/* Fails the check with @summary, then the pods that are not ready with their diagnosis: pods in
+ * the same state with the same diagnosis (a Deployment's replicas) share one line, so the advice is
+ * read once. The first diagnosis gives the fix and the phase that makes it. */
 static void
 pods_ready_fail (GTask *task, const char *summary)
 {
   PodsReady *data = g_task_get_task_data (task);
   GListModel *pods = G_LIST_MODEL (data->monitor);
   g_autoptr(GString) message = g_string_new (summary);
+  /* "(0/1, ImagePullBackOff): <diagnosis>" → the names in that state, in the pods' order */
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   const TdPodDiagnosis *first = NULL;
   TdCheckResult *result;
   guint n = g_list_model_get_n_items (pods);
@@ -518,14 +522,32 @@ pods_ready_fail (GTask *task, const char *summary)
     {
       g_autoptr(TdPod) pod = g_list_model_get_item (pods, i);
       const TdPodDiagnosis *diagnosis = td_pod_get_diagnosis (pod);
+      g_autofree char *state = NULL;
+      GPtrArray *pods_in_state;
 
       if (td_pod_get_is_ready (pod))
         continue;
-      g_string_append_printf (message, "\n%s (%s, %s): %s", td_pod_get_name (pod), td_pod_get_ready (pod),
-                              td_pod_get_status (pod),
-                              diagnosis ? td_pod_get_diagnosis_text (pod) : "still starting");
+      state = g_strdup_printf ("(%s, %s): %s", td_pod_get_ready (pod), td_pod_get_status (pod),
+                               diagnosis ? td_pod_get_diagnosis_text (pod) : "still starting");
+      pods_in_state = g_hash_table_lookup (names, state);
+      if (pods_in_state == NULL)
+        {
+          pods_in_state = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (names, state, pods_in_state);
+          g_ptr_array_add (states, g_steal_pointer (&state));
+        }
+      g_ptr_array_add (pods_in_state, g_strdup (td_pod_get_name (pod)));
       if (first == NULL)
         first = diagnosis;
+    }
+  for (guint i = 0; i < states->len; i++)
+    {
+      GPtrArray *pods_in_state = g_hash_table_lookup (names, states->pdata[i]);
+      g_autofree char *joined = NULL;
+
+      g_ptr_array_add (pods_in_state, NULL);
+      joined = g_strjoinv (", ", (char **) pods_in_state->pdata);
+      g_string_append_printf (message, "\n%s %s", joined, (const char *) states->pdata[i]);
     }
   result = td_check_result_new ("pods-ready", TD_CHECK_STATUS_FAILED, message->str,
                                 first ? first->hint
