@@ -173,12 +173,14 @@ class KeyboardSteps(happy_walk.Steps):
         if chooser is not None:
             raise WalkError('three Returns did not close the folder chooser; its entry holds %r, the focus is on %s'
                             % (lib.text_of(entry), kb.describe()))
+        # The labels' own names: spoken() would drop the underscores a temporary folder may have.
+        def row_says():
+            return [n.name for n in find_all(folder_row, 'label')]
         try:
-            wait_for('the Project Folder row to show the folder',
-                     lambda: self.project in ' '.join(spoken(n.name) for n in find_all(folder_row, 'label')), 20)
+            wait_for('the Project Folder row to show the folder', lambda: self.project in row_says(), 20)
         except WalkError:
             raise WalkError('the chooser closed, but the Project Folder row says %r, not %s'
-                            % ([spoken(n.name) for n in find_all(folder_row, 'label')], self.project))
+                            % (row_says(), self.project))
         super().welcome()
 
     def folder_chooser(self):

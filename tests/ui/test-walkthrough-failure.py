@@ -82,6 +82,19 @@ class FailureSteps(lib.StepsBase):
                               PODS_READY_WAIT + STEP_TIMEOUT)
         if self.w.phase_row(VERIFY).name.endswith(', passed'):
             raise WalkError('Verify passed with the pods in ImagePullBackOff')
+        # The gate says each Deployment's advice once, for both of its pods (two lines), then the
+        # fix (the first advice again): three times in all, not once per pod and the fix.
+        row = self.go_to[0]
+        while row is not None and row.getRoleName() != 'list item':
+            row = row.parent
+        said = ' '.join(spoken(n.name) for n in find_all(row, 'label'))
+        if not re.search(r'todo-backend-\S+-r1, todo-backend-\S+-r2 \(0/1, ImagePullBackOff\)', said) \
+                or said.count("not inside Minikube's Docker") != 3:
+            raise WalkError('the failed pods-ready row does not group each Deployment\'s pods: %r' % said[:600])
+        # The way out has the focus: a keyboard or screen reader user is taken to it.
+        wait_for('the focus on “%s”' % spoken(self.go_to[0].name),
+                 lambda: self.go_to[0].getState().contains(lib.pyatspi.STATE_FOCUSED), 10)
+        self.w.screenshot('07-verify-go-to')
         self.w.screenshot('07-verify-failed')
 
     def go_to_fix(self):
