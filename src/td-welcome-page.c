@@ -11,7 +11,6 @@ struct _TdWelcomePage
 {
   TdWizardPage          parent_instance;
 
-  TdPreflight          *preflight;
   GSettings            *settings;
   GFile                *project_dir;
   GCancellable         *cancellable;
@@ -32,6 +31,13 @@ struct _TdWelcomePage
 };
 
 G_DEFINE_FINAL_TYPE (TdWelcomePage, td_welcome_page, TD_TYPE_WIZARD_PAGE)
+
+/* The page runs the window's preflight; the other pages only read it. */
+static TdPreflight *
+preflight (TdWelcomePage *self)
+{
+  return td_wizard_page_get_preflight (TD_WIZARD_PAGE (self));
+}
 
 enum {
   PROP_0,
@@ -132,7 +138,7 @@ make_check_row (TdPreflightCheck *check)
 static void
 build_check_rows (TdWelcomePage *self)
 {
-  GListModel *checks = td_preflight_get_checks (self->preflight);
+  GListModel *checks = td_preflight_get_checks (preflight (self));
 
   for (guint i = 0; i < g_list_model_get_n_items (checks); i++)
     {
@@ -161,7 +167,7 @@ preflight_done (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean passed = td_preflight_run_finish (TD_PREFLIGHT (source), result, &error);
 
   self->preflight_running = FALSE;
-  if (self->rerun_pending && self->preflight != NULL)
+  if (self->rerun_pending && preflight (self) != NULL)
     {
       self->rerun_pending = FALSE;
       start_preflight (self);
@@ -185,7 +191,7 @@ start_preflight (TdWelcomePage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->preflight_running = TRUE;
-  td_preflight_run_async (self->preflight, self->project_dir, self->cancellable,
+  td_preflight_run_async (preflight (self), self->project_dir, self->cancellable,
                           preflight_done, g_object_ref (self));
 }
 
@@ -376,7 +382,6 @@ td_welcome_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  g_clear_object (&self->preflight);
   g_clear_object (&self->settings);
   g_clear_object (&self->project_dir);
   g_clear_pointer (&self->check_rows, g_ptr_array_unref);
@@ -453,9 +458,8 @@ td_welcome_page_init (TdWelcomePage *self)
 GtkWidget *
 td_welcome_page_new (TdPreflight *preflight, GSettings *settings)
 {
-  TdWelcomePage *self = g_object_new (TD_TYPE_WELCOME_PAGE, NULL);
+  TdWelcomePage *self = g_object_new (TD_TYPE_WELCOME_PAGE, "preflight", preflight, NULL);
 
-  self->preflight = g_object_ref (preflight);
   self->settings = settings ? g_object_ref (settings) : NULL;
   build_check_rows (self);
   update_project_row (self);
