@@ -129,6 +129,9 @@ class Steps(lib.StepsBase):
         # T037 (Commit…) is left alone: git is not among the tools on this PATH.
         self.press(self.w.pages[8], 'Run Phase')
         self.w.wait_phase_passed(8)
+        # T034 is the gate's own check: its row says so, and that it passed.
+        wait_for('T034’s row to say the gate checked it',
+                 lambda: find_all(self.w.pages[8], 'label', name='Checked by the gate below: it passed.'), 10)
         self.w.screenshot('08-finish')
 
     def audit_log(self):
