@@ -19,7 +19,8 @@ control has the focus (its object:state-changed:focused events) and what the pag
 
 Every button is reached with Tab from wherever the focus is, as a keyboard user must: a control
 that Tab cannot reach within a full round of the window fails the step, listing where the focus
-went. Takes about as long as test-walkthrough.py (the plan's 120 s right-sizing window).
+went. Takes about as long as test-walkthrough.py (the plan's 120 s right-sizing window). It runs in
+dark mode (ADW_DEBUG_COLOR_SCHEME=prefer-dark), so its screenshots show every phase dark.
 """
 
 import importlib.util
@@ -254,4 +255,6 @@ class KeyboardSteps(happy_walk.Steps):
 
 
 if __name__ == '__main__':
-    sys.exit(lib.run_walkthrough(KeyboardSteps, prefix='td-keyboard-', open_project=False))
+    # In dark mode: this walk's screenshots show every phase dark, the other walks' light.
+    sys.exit(lib.run_walkthrough(KeyboardSteps, {'ADW_DEBUG_COLOR_SCHEME': 'prefer-dark'},
+                                 prefix='td-keyboard-', open_project=False))

@@ -21,7 +21,7 @@ frontend's URL, that phase-iv-audit.log holds the seed's entries (ENV 1, GORDON 
 1, KUBECTL-AI 5, HELM 1, KAGENT or KUBECTL 2) and that todo-deploy logged no GLib critical. Each
 phase is a TAP test point; a step waits on what a screen reader would report (a button becoming
 sensitive, the sidebar's “Phase N of 8: …, passed”, a status label), never on a fixed delay.
-Screenshots (`import -window root`) go to $TD_SCREENSHOT_DIR when it is set; with
+Screenshots (`import -window root`) go to $TD_SCREENSHOT_DIR, or _build/screenshots/<walk>/; with
 $TD_KEEP_WALKTHROUGH set the temporary directory (project, audit log, fake tools' log) is kept.
 Takes about two and a half minutes, most of it the right-sizing measurement. What it shares with
 test-walkthrough-failure.py (the setup, finding controls, the common steps) is in walkthrough_lib.py.

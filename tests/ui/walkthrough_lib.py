@@ -223,8 +223,9 @@ class Walk:
         return None
 
     def screenshot(self, name):
+        """The screen, trimmed of the empty (black) root window around the wizard."""
         if self.screenshots and shutil.which('import'):
-            subprocess.run(['import', '-window', 'root', os.path.join(self.screenshots, name + '.png')],
+            subprocess.run(['import', '-window', 'root', '-trim', '+repage', os.path.join(self.screenshots, name + '.png')],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
 
     def dump(self, root):
@@ -498,9 +499,11 @@ def run_walkthrough(make_steps, extra_env=None, prefix='td-walkthrough-', open_p
         })
         env.update(extra_env or {})
         browser_record = register_stand_in_browser(tmp, env)
-        screenshots = os.environ.get('TD_SCREENSHOT_DIR')
-        if screenshots:
-            os.makedirs(screenshots, exist_ok=True)
+        # Every run keeps a screenshot of each phase: in $TD_SCREENSHOT_DIR, or else in the build
+        # tree under screenshots/<walk>/, to be looked at.
+        screenshots = os.environ.get('TD_SCREENSHOT_DIR') or \
+            os.path.join(build, 'screenshots', prefix.strip('-'))
+        os.makedirs(screenshots, exist_ok=True)
 
         # Its stderr goes to a file (checked for criticals), and is replayed on ours at the end.
         app_log = os.path.join(tmp, 'todo-deploy.log')
