@@ -22,15 +22,6 @@ struct _TdHealthAnalyser
 
 G_DEFINE_FINAL_TYPE (TdHealthAnalyser, td_health_analyser, G_TYPE_OBJECT)
 
-static gboolean
-kagent_available (TdHealthAnalyser *self)
-{
-  TdPreflight *preflight = td_wizard_page_get_preflight (self->page);
-  TdPreflightCheck *check = preflight ? td_preflight_lookup (preflight, "kagent") : NULL;
-
-  return check != NULL && td_preflight_check_get_status (check) == TD_CHECK_STATUS_OK;
-}
-
 static void
 health_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -74,7 +65,8 @@ analyse_activated (TdHealthAnalyser *self)
     self->cancellable = g_cancellable_new ();
   td_task_rows_set_status (self->rows, self->task, TD_CHECK_STATUS_RUNNING);
   g_simple_action_set_enabled (self->action, FALSE);
-  td_health_analysis_run_async (deployment, self->task, self->audit_task, kagent_available (self),
+  td_health_analysis_run_async (deployment, self->task, self->audit_task,
+                                td_kagent_is_installed (td_wizard_page_get_preflight (self->page)),
                                 monitor ? G_LIST_MODEL (monitor) : G_LIST_MODEL (no_pods),
                                 self->cancellable, health_analysed, g_object_ref (self));
 }

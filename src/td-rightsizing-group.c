@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "td-error.h"
+#include "td-kagent.h"
 #include "td-quantity.h"
 #include "td-rightsizing.h"
 #include "td-rightsizing-group.h"
@@ -21,8 +22,10 @@ struct _TdRightsizingGroup
   GSimpleAction       *enable_metrics_action;
   GSimpleAction       *apply_action;
   GCancellable        *cancellable;      /* measuring, enabling metrics-server, applying */
+  GCancellable        *advice_cancellable;  /* asking kagent, for one measurement */
   TdUsageSamples      *samples;
   GPtrArray           *recommendations;  /* of TdRightsizing, NULL before a measurement */
+  TdRightsizingAdvice *advice;           /* kagent's, or the note without it; NULL until it comes */
   GPtrArray           *recommendation_rows;
 };
 
@@ -83,6 +86,37 @@ show_recommendations (TdRightsizingGroup *self)
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 }
 
+/* The measurement and kagent's advice run side by side; the row and Apply wait for both. */
+static void
+show_when_ready (TdRightsizingGroup *self)
+{
+  if (self->recommendations == NULL || self->recommendations->len == 0)
+    return;
+  if (self->advice == NULL)
+    {
+      td_task_rows_show (self->rows, self->usage_task, TD_CHECK_STATUS_RUNNING,
+                         _("Measured; waiting for kagent's answer…"));
+      return;
+    }
+  td_task_rows_show (self->rows, self->usage_task, TD_CHECK_STATUS_OK, self->advice->note);
+  show_recommendations (self);
+  g_simple_action_set_enabled (self->apply_action, TRUE);
+}
+
+static void
+advised (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TdRightsizingGroup) self = user_data;
+  TdRightsizingAdvice *advice = td_rightsizing_advise_finish (result, NULL);
+
+  /* Only cancellation fails it: a new measurement, project or page asks again or not at all. */
+  if (advice == NULL)
+    return;
+  g_clear_pointer (&self->advice, td_rightsizing_advice_free);
+  self->advice = advice;
+  show_when_ready (self);
+}
+
 static void
 usage_sampled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -116,10 +150,7 @@ usage_sampled (GObject *source, GAsyncResult *result, gpointer user_data)
                          _("The metrics API listed none of the Todo Chatbot's pods yet: metrics lag a new pod by up to a minute. Measure again."));
       return;
     }
-  td_task_rows_show (self->rows, self->usage_task, TD_CHECK_STATUS_OK,
-                     _("Measured by Todo Deploy from the metrics API (kagent is not asked)."));
-  show_recommendations (self);
-  g_simple_action_set_enabled (self->apply_action, TRUE);
+  show_when_ready (self);
 }
 
 static void
@@ -150,18 +181,34 @@ usage_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+cancel_advice (TdRightsizingGroup *self)
+{
+  g_cancellable_cancel (self->advice_cancellable);
+  g_clear_object (&self->advice_cancellable);
+  g_clear_pointer (&self->advice, td_rightsizing_advice_free);
+}
+
+static void
 measure_activated (TdRightsizingGroup *self)
 {
   TdDeployment *deployment = td_wizard_page_get_deployment (self->page);
+  gboolean use_kagent = td_kagent_is_installed (td_wizard_page_get_preflight (self->page));
   g_autofree char *text = NULL;
 
   if (deployment == NULL)
     return;
-  text = g_strdup_printf (_("Measuring for %u seconds so the numbers are not a start-up spike…"),
+  text = g_strdup_printf (use_kagent
+                          ? _("Measuring for %u seconds so the numbers are not a start-up spike, and asking kagent…")
+                          : _("Measuring for %u seconds so the numbers are not a start-up spike…"),
                           (guint) wait_seconds (self));
   td_task_rows_show (self->rows, self->usage_task, TD_CHECK_STATUS_RUNNING, text);
   g_simple_action_set_enabled (self->measure_action, FALSE);
   g_simple_action_set_enabled (self->apply_action, FALSE);
+  g_clear_pointer (&self->recommendations, g_ptr_array_unref);
+  cancel_advice (self);
+  self->advice_cancellable = g_cancellable_new ();
+  td_rightsizing_advise_async (deployment, self->usage_task, use_kagent, self->advice_cancellable, advised,
+                               g_object_ref (self));
   td_deployment_connect_async (deployment, work_cancellable (self), usage_connected, g_object_ref (self));
 }
 
@@ -228,7 +275,8 @@ apply_activated (TdRightsizingGroup *self)
     return;
   td_task_rows_set_status (self->rows, self->upgrade_task, TD_CHECK_STATUS_RUNNING);
   g_simple_action_set_enabled (self->apply_action, FALSE);
-  td_rightsizing_apply_async (deployment, self->recommendations, self->upgrade_task, self->audit_task,
+  td_rightsizing_apply_async (deployment, self->recommendations, self->advice ? self->advice->kagent_answer : NULL,
+                              self->upgrade_task, self->audit_task,
                               work_cancellable (self), rightsizing_applied, g_object_ref (self));
 }
 
@@ -238,6 +286,7 @@ cancel_work (TdRightsizingGroup *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  cancel_advice (self);
 }
 
 /* The old project's measurement no longer applies. */
@@ -298,7 +347,8 @@ td_rightsizing_group_new (TdWizardPage *page, TdTaskRows *rows, TdTask *usage_ta
                                                            G_CALLBACK (enable_metrics_activated), self);
   self->apply_action = td_wizard_page_add_action (page, "phase.apply-rightsizing", G_CALLBACK (apply_activated), self);
   td_task_rows_add_button (rows, usage_task, _("_Measure"), "phase.measure-usage",
-                           _("Read the pods' CPU and memory from the metrics API through the stabilisation window"));
+                           _("Read the pods' CPU and memory from the metrics API through the stabilisation window, "
+                             "and ask kagent when it is installed"));
   /* Offered when the metrics API turns out to be missing. */
   td_task_rows_add_button (rows, usage_task, _("_Enable metrics-server"), "phase.enable-metrics",
                            _("Run “minikube addons enable metrics-server”"));

@@ -1,6 +1,7 @@
 /* td-rightsizing-group.h: the Verify page's right-sizing (T030–T032). "Measure" on the metrics
  * task's row (phase.measure-usage) reads the pods' CPU and memory through the plan's stabilisation
- * window; "Enable metrics-server" (phase.enable-metrics) is offered when the metrics API is
+ * window and, when the page's preflight found kagent, asks kagent T030's prompt meanwhile, showing
+ * its answer on the row for comparison; "Enable metrics-server" (phase.enable-metrics) is offered when the metrics API is
  * missing; this group then shows the rule and a recommendation per values.yaml section, and
  * "Apply" on the upgrade task's row (phase.apply-rightsizing) writes them and runs helm upgrade. */
 #pragma once

@@ -1,9 +1,11 @@
-/* test-rightsizing.c: usage samples, the recommendation rule, values.yaml edits, and sampling the
- * metrics API of the Kubernetes API double */
+/* test-rightsizing.c: usage samples, the recommendation rule, values.yaml edits, sampling the
+ * metrics API of the Kubernetes API double, and kagent's advice (the fake kagent) with its audit
+ * line */
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "td-error.h"
+#include "td-kagent.h"
 #include "td-rightsizing.h"
 #include "fake-tools-util.h"
 #include "kube-double/kd-server.h"
@@ -133,6 +135,20 @@ store_result (GObject *source, GAsyncResult *result, gpointer user_data)
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* Runs the main loop until store_result has filled *@result, for 20 s at the most. */
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  gboolean timed_out = FALSE;
+  guint guard = g_timeout_add_seconds (20, guard_fired, &timed_out);
+
+  while (*result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (guard);
+  return *result;
+}
+
 static gboolean
 sample_from (const char *scenario_json, TdUsageSamples *samples, GError **error)
 {
@@ -142,8 +158,7 @@ sample_from (const char *scenario_json, TdUsageSamples *samples, GError **error)
   g_autoptr(TdKubeConnection) connection = NULL;
   g_autoptr(TdKubeClient) client = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  gboolean timed_out = FALSE, ok;
-  guint guard;
+  gboolean ok;
 
   g_assert_true (g_file_set_contents (path, scenario_json, -1, NULL));
   server = kd_server_new (kd_scenario_load (path, NULL), NULL, NULL);
@@ -154,11 +169,7 @@ sample_from (const char *scenario_json, TdUsageSamples *samples, GError **error)
   connection->client_key_pem = kd_server_read_file (server, "client.key");
   client = td_kube_client_new (connection, NULL);
   td_usage_sample_async (client, "default", 250, 50, samples, NULL, store_result, &result);
-  guard = g_timeout_add_seconds (20, guard_fired, &timed_out);
-  while (result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
+  wait_for_result (&result);
   ok = td_usage_sample_finish (result, error);
   g_clear_object (&client);
   g_clear_pointer (&server, kd_server_free);
@@ -200,7 +211,8 @@ test_sampling_the_double (void)
 }
 
 static gboolean
-apply_with_helm (const char *helm_setting, char **out_values, GPtrArray **out_audit, char **out_log, GError **error)
+apply_with_helm (const char *helm_setting, const char *kagent_answer, char **out_values, GPtrArray **out_audit,
+                 char **out_log, GError **error)
 {
   g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
   g_autoptr(TdUsageSamples) samples = td_usage_samples_new (plan);
@@ -214,21 +226,16 @@ apply_with_helm (const char *helm_setting, char **out_values, GPtrArray **out_au
   g_autoptr(TdDeployment) deployment = td_deployment_new (plan, fake->runner, project);
   g_autoptr(GPtrArray) recommendations = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  gboolean timed_out = FALSE, ok;
-  guint guard;
+  gboolean ok;
 
   g_assert_cmpint (g_mkdir_with_parents (chart_dir, 0755), ==, 0);
   g_assert_true (g_file_set_contents (values_path, values, -1, NULL));
   g_assert_true (td_audit_log_ensure (td_deployment_get_audit_log (deployment), NULL));
   td_usage_samples_add (samples, list);
   recommendations = td_rightsizing_recommend (samples, values);
-  td_rightsizing_apply_async (deployment, recommendations, td_plan_lookup_task (plan, "T031"),
+  td_rightsizing_apply_async (deployment, recommendations, kagent_answer, td_plan_lookup_task (plan, "T031"),
                               td_plan_lookup_task (plan, "T032"), NULL, store_result, &result);
-  guard = g_timeout_add_seconds (20, guard_fired, &timed_out);
-  while (result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
+  wait_for_result (&result);
   ok = td_rightsizing_apply_finish (result, error);
   g_assert_true (g_file_get_contents (values_path, out_values, NULL, NULL));
   *out_audit = td_audit_log_read_entries (td_deployment_get_audit_log (deployment), NULL);
@@ -246,7 +253,7 @@ test_apply_and_upgrade (void)
   g_autoptr(GError) error = NULL;
   TdAuditEntry *entry;
 
-  g_assert_true (apply_with_helm ("FAKE_HELM_STATUS=deployed", &values, &audit, &log, &error));
+  g_assert_true (apply_with_helm ("FAKE_HELM_STATUS=deployed", NULL, &values, &audit, &log, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (values, "cpu: \"24m\""));
   g_assert_cmpstr (log, ==, "helm upgrade todo-app charts/todo-app\n");
@@ -266,10 +273,149 @@ test_apply_when_helm_fails (void)
   g_autoptr(GPtrArray) audit = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (apply_with_helm ("FAKE_HELM_STATUS=pending-upgrade", &values, &audit, &log, &error));
+  g_assert_false (apply_with_helm ("FAKE_HELM_STATUS=pending-upgrade", NULL, &values, &audit, &log, &error));
   g_assert_error (error, TD_ERROR, TD_ERROR_EXITED);
   g_assert_nonnull (strstr (error->message, "another operation (install/upgrade/rollback) is in progress"));
   g_assert_cmpuint (audit->len, ==, 0);
+}
+
+/* T030's advice from the fake kagent (@tools, @setting), asked when @use_kagent; @out_log gets
+ * the fake tools' call log. */
+static TdRightsizingAdvice *
+advise_with (const char * const *tools, const char *setting, gboolean use_kagent, char **out_log)
+{
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  g_autoptr(FakeTools) fake = fake_tools_new (tools, (const char * const []) { setting, NULL });
+  g_autofree char *project = g_dir_make_tmp ("td-advice-XXXXXX", NULL);
+  g_autoptr(TdDeployment) deployment = td_deployment_new (plan, fake->runner, project);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TdRightsizingAdvice *advice;
+
+  td_rightsizing_advise_async (deployment, td_plan_lookup_task (plan, "T030"), use_kagent, NULL, store_result, &result);
+  wait_for_result (&result);
+  advice = td_rightsizing_advise_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (advice);
+  if (!g_file_get_contents (fake->log, out_log, NULL, NULL))
+    *out_log = g_strdup ("");
+  fake_tools_remove_tree (project);
+  return advice;
+}
+
+static const char * const kagent_tool[] = { "kagent", NULL };
+
+/* kagent asked the seed's prompt verbatim; its answer shown, labelled; the audit line under
+ * KAGENT quotes its start after the measured figures that were applied. */
+static void
+test_kagent_advice (void)
+{
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  g_autofree char *log = NULL;
+  g_autofree char *expected_call = g_strconcat ("kagent invoke -a k8s-agent -t ",
+                                                td_task_get_prompt (td_plan_lookup_task (plan, "T030")), "\n", NULL);
+  g_autoptr(TdRightsizingAdvice) advice = advise_with (kagent_tool, "FAKE_KAGENT_INVOKE=completed", TRUE, &log);
+  g_autofree char *long_answer = g_strnfill (300, 'x');
+  g_autofree char *values = NULL;
+  g_autofree char *helm_log = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  TdAuditEntry *entry;
+
+  g_assert_cmpstr (log, ==, expected_call);
+  g_assert_true (g_str_has_prefix (expected_call, "kagent invoke -a k8s-agent -t Analyze CPU and memory utilization for todo-frontend"));
+  g_assert_cmpstr (advice->kagent_answer, ==,
+                   "All 4 pods in default are Running.\nNo pod is in CrashLoopBackOff, OOMKilled, Pending or ImagePullBackOff.");
+  g_assert_cmpstr (advice->note, ==,
+                   "kagent:\nAll 4 pods in default are Running.\nNo pod is in CrashLoopBackOff, OOMKilled, Pending or ImagePullBackOff.\n\n"
+                   "Apply uses the measured figures below; kagent's advice is shown for comparison.");
+
+  g_assert_true (apply_with_helm ("FAKE_HELM_STATUS=deployed", advice->kagent_answer, &values, &audit, &helm_log, &error));
+  g_assert_no_error (error);
+  /* The measured figures are what values.yaml gets, whatever kagent said. */
+  g_assert_nonnull (strstr (values, "cpu: \"24m\""));
+  g_assert_cmpuint (audit->len, ==, 1);
+  entry = audit->pdata[0];
+  g_assert_cmpstr (entry->agent, ==, "KAGENT");
+  g_assert_cmpstr (entry->prompt, ==, "Analyze CPU/memory and suggest optimized limits...");
+  g_assert_cmpstr (entry->result, ==, "backend requests 24m/120Mi, limits 100m/150Mi; frontend requests 48m/84Mi, "
+                                      "limits 100m/128Mi (measured; kagent advised: All 4 pods in default are Running.)");
+
+  /* A long first line of kagent's is cut in the audit line; the applied figures stay whole. */
+  g_clear_pointer (&values, g_free);
+  g_clear_pointer (&helm_log, g_free);
+  g_clear_pointer (&audit, g_ptr_array_unref);
+  g_assert_true (apply_with_helm ("FAKE_HELM_STATUS=deployed", long_answer, &values, &audit, &helm_log, &error));
+  g_assert_no_error (error);
+  entry = audit->pdata[0];
+  g_assert_cmpstr (entry->agent, ==, "KAGENT");
+  g_assert_true (g_str_has_prefix (entry->result, "backend requests 24m/120Mi, limits 100m/150Mi; frontend requests 48m/84Mi, "
+                                                  "limits 100m/128Mi (measured; kagent advised: xxx"));
+  g_assert_true (g_str_has_suffix (entry->result, "x…)"));
+  g_assert_cmpuint (g_utf8_strlen (entry->result, -1), <=, 200);
+}
+
+/* kagent failing, or not on PATH though the preflight found it: the built-in measurement, with
+ * the reason; not installed: not asked at all. */
+static void
+test_kagent_fallback (void)
+{
+  struct {
+    const char * const *tools;
+    const char         *setting;
+    gboolean            use_kagent;
+    const char         *note;      /* the note starts with it */
+    const char         *reason;    /* and contains it */
+  } cases[] = {
+    { kagent_tool, "FAKE_KAGENT_INVOKE=failed", TRUE, "Measured by Todo Deploy from the metrics API (kagent's answer was not used: ",
+      "kagent's task ended as “failed”: failed to call the model: 401 Unauthorized)" },
+    { kagent_tool, "FAKE_KAGENT_INVOKE=empty", TRUE, "Measured by Todo Deploy from the metrics API (kagent's answer was not used: ",
+      "kagent printed nothing" },
+    { kagent_tool, "FAKE_KAGENT=fail", TRUE, "Measured by Todo Deploy from the metrics API (kagent's answer was not used: ",
+      "kagent failed (exit 1): Error: simulated failure" },
+    { (const char * const []) { "helm", NULL }, "FAKE_HELM_STATUS=deployed", TRUE,
+      "Measured by Todo Deploy from the metrics API (kagent's answer was not used: ", "“kagent” is not installed or not on PATH" },
+    { kagent_tool, "FAKE_KAGENT_INVOKE=completed", FALSE,
+      "Measured by Todo Deploy from the metrics API (kagent is not installed).", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *log = NULL;
+      g_autoptr(TdRightsizingAdvice) advice = advise_with (cases[i].tools, cases[i].setting, cases[i].use_kagent, &log);
+
+      g_test_message ("%s, use_kagent %d: %s", cases[i].setting, cases[i].use_kagent, advice->note);
+      g_assert_null (advice->kagent_answer);
+      g_assert_true (g_str_has_prefix (advice->note, cases[i].note));
+      g_assert_nonnull (strstr (advice->note + strlen (cases[i].note), cases[i].reason));
+      /* Not installed: kagent is not run. */
+      g_assert_true ((cases[i].use_kagent && cases[i].tools == kagent_tool) == (strstr (log, "kagent invoke") != NULL));
+    }
+}
+
+/* Runs every check of @preflight (no project) to its end. */
+static void
+run_preflight (TdPreflight *preflight)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  td_preflight_run_async (preflight, NULL, NULL, store_result, &result);
+  td_preflight_run_finish (preflight, wait_for_result (&result), NULL);
+}
+
+static void
+test_kagent_is_installed (void)
+{
+  g_autoptr(FakeTools) fake = fake_tools_new (kagent_tool, NULL);
+  g_autoptr(FakeTools) none = fake_tools_new ((const char * const []) { "helm", NULL }, NULL);
+  g_autoptr(TdPreflight) found = td_preflight_new (fake->runner);
+  g_autoptr(TdPreflight) missing = td_preflight_new (none->runner);
+
+  g_assert_false (td_kagent_is_installed (NULL));
+  run_preflight (found);
+  run_preflight (missing);
+  g_assert_true (td_kagent_is_installed (found));
+  g_assert_false (td_kagent_is_installed (missing));
 }
 
 /* The text of the rendered document of @kind named @name. */
@@ -361,5 +507,8 @@ main (int argc, char **argv)
   g_test_add_func ("/rightsizing/apply-upgrade", test_apply_and_upgrade);
   g_test_add_func ("/rightsizing/apply-helm-fails", test_apply_when_helm_fails);
   g_test_add_func ("/rightsizing/rendered-resources", test_rendered_resources_change);
+  g_test_add_func ("/rightsizing/kagent/advice", test_kagent_advice);
+  g_test_add_func ("/rightsizing/kagent/fallback", test_kagent_fallback);
+  g_test_add_func ("/rightsizing/kagent/installed", test_kagent_is_installed);
   return g_test_run ();
 }

@@ -273,8 +273,42 @@ plan_with_short_window (void)
   return plan;
 }
 
+/* The subtitle of the first row under @widget whose subtitle starts with @prefix, or NULL. */
+static const char *
+find_row_subtitle (GtkWidget *widget, const char *prefix)
+{
+  const char *subtitle = NULL;
+
+  if (ADW_IS_ACTION_ROW (widget))
+    subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  else if (ADW_IS_EXPANDER_ROW (widget))
+    subtitle = adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (widget));
+  if (subtitle != NULL && g_str_has_prefix (subtitle, prefix))
+    return subtitle;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = find_row_subtitle (child, prefix);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
-test_right_sizing (void)
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_stored (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* Measure, then Apply; @with_kagent: the preflight found the fake kagent, so T030 asks it too. */
+static void
+check_right_sizing (gboolean with_kagent)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("td-rs-scenario-XXXXXX", NULL);
@@ -302,7 +336,8 @@ test_right_sizing (void)
   g_assert_true (g_file_set_contents (values_path, values, -1, NULL));
   g_clear_pointer (&values, g_free);
 
-  fake = fake_tools_new ((const char * const []) { "helm", NULL }, (const char * const []) { "FAKE_HELM_STATUS=deployed", NULL });
+  fake = fake_tools_new ((const char * const []) { "helm", with_kagent ? "kagent" : NULL, NULL },
+                         (const char * const []) { "FAKE_HELM_STATUS=deployed", NULL });
   deployment = td_deployment_new (plan, fake->runner, project);
   td_deployment_set_kubeconfig_path (deployment, kd_server_get_kubeconfig_path (server));
   g_assert_true (td_audit_log_ensure (td_deployment_get_audit_log (deployment), NULL));
@@ -311,9 +346,24 @@ test_right_sizing (void)
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
   td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), deployment);
+  {
+    g_autoptr(TdPreflight) preflight = td_preflight_new (fake->runner);
+    g_autoptr(GAsyncResult) result = NULL;
+
+    td_preflight_run_async (preflight, NULL, NULL, store_result, &result);
+    wait_until (result_stored, &result);
+    td_wizard_page_set_preflight (TD_WIZARD_PAGE (page), preflight);
+  }
 
   g_assert_true (gtk_widget_activate_action (page, "phase.measure-usage", NULL));
   wait_for_action (page, "phase.apply-rightsizing");
+  /* T030's row: kagent's answer, labelled, and which figures Apply uses; or the measurement's
+   * label. */
+  if (with_kagent)
+    g_assert_true (g_str_has_suffix (find_row_subtitle (page, "kagent:\nAll 4 pods in default are Running."),
+                                     "Apply uses the measured figures below; kagent's advice is shown for comparison."));
+  else
+    g_assert_nonnull (find_row_subtitle (page, "Measured by Todo Deploy from the metrics API (kagent is not installed)."));
   g_assert_true (gtk_widget_activate_action (page, "phase.apply-rightsizing", NULL));
   wait_until (audit_has_a_line, td_deployment_get_audit_log (deployment));
 
@@ -322,13 +372,27 @@ test_right_sizing (void)
   g_assert_nonnull (strstr (values, "cpu: \"48m\"\n      memory: \"240Mi\"\n    limits:\n      cpu: \"100m\"\n      memory: \"300Mi\""));
   entries = td_audit_log_read_entries (td_deployment_get_audit_log (deployment), NULL);
   entry = entries->pdata[0];
-  g_assert_cmpstr (entry->agent, ==, "KUBECTL");
-  g_assert_cmpstr (entry->result, ==, "backend requests 48m/240Mi, limits 100m/300Mi");
+  g_assert_cmpstr (entry->agent, ==, with_kagent ? "KAGENT" : "KUBECTL");
+  g_assert_cmpstr (entry->result, ==, with_kagent ? "backend requests 48m/240Mi, limits 100m/300Mi (measured; kagent advised: "
+                                                    "All 4 pods in default are Running.)"
+                                                  : "backend requests 48m/240Mi, limits 100m/300Mi");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&deployment);
   fake_tools_remove_tree (project);
   fake_tools_remove_tree (dir);
+}
+
+static void
+test_right_sizing (void)
+{
+  check_right_sizing (FALSE);
+}
+
+static void
+test_right_sizing_with_kagent (void)
+{
+  check_right_sizing (TRUE);
 }
 
 static AdwMessageDialog *
@@ -470,6 +534,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/verify-page/gate-go-to-analysis-open", test_verify_page);
   g_test_add_func ("/verify-page/window-go-to-phase", test_window_goes_to_phase);
   g_test_add_func ("/verify-page/right-sizing", test_right_sizing);
+  g_test_add_func ("/verify-page/right-sizing-kagent", test_right_sizing_with_kagent);
   g_test_add_func ("/verify-page/commit", test_commit_after_confirmation);
   g_test_add_func ("/verify-page/window-resumes", test_window_resumes);
   status = g_test_run ();

@@ -3,80 +3,12 @@
 
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "td-error.h"
 #include "td-health-analysis.h"
-#include "td-k8s-json.h"
+#include "td-kagent.h"
 #include "td-pod.h"
 
-#define KAGENT_AGENT "k8s-agent"
-/* An LLM call over the cluster's pods; far longer means it is stuck. */
-#define KAGENT_TIMEOUT_MS (5 * 60 * 1000)
 #define AUDIT_SUMMARY_MAX 200
-
-/* The text parts of @message_or_artifact's "parts", joined. */
-static char *
-join_text_parts (JsonObject *with_parts)
-{
-  JsonArray *parts = td_json_get_array (with_parts, "parts");
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
-    {
-      const char *part = td_json_get_string (td_json_array_get_object (parts, i), "text");
-
-      if (part != NULL)
-        g_string_append (text, part);
-    }
-  return g_strstrip (g_string_free (text, FALSE));
-}
-
-char *
-td_kagent_parse_answer (const char *stdout_text, GError **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) parse_error = NULL;
-  g_autofree char *trimmed = g_strstrip (g_strdup (stdout_text ? stdout_text : ""));
-  JsonObject *task, *status;
-  JsonArray *artifacts;
-  const char *state;
-  g_autofree char *answer = NULL;
-
-  if (trimmed[0] == '\0')
-    {
-      g_set_error_literal (error, TD_ERROR, TD_ERROR_FAILED,
-                           "kagent printed nothing: is the kagent controller running (kagent install) and does it have an LLM key?");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, trimmed, -1, &parse_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, TD_ERROR, TD_ERROR_PARSE, "kagent's answer is not the A2A JSON expected: %s",
-                   parse_error ? parse_error->message : "not an object");
-      return NULL;
-    }
-  task = json_node_get_object (json_parser_get_root (parser));
-  status = td_json_get_object (task, "status");
-  state = td_json_get_string (status, "state");
-  if (g_strcmp0 (state, "completed") != 0)
-    {
-      g_autofree char *why = join_text_parts (td_json_get_object (status, "message"));
-
-      g_set_error (error, TD_ERROR, TD_ERROR_FAILED, "kagent's task ended as “%s”%s%s", state ? state : "unknown",
-                   why[0] ? ": " : ".", why);
-      return NULL;
-    }
-  artifacts = td_json_get_array (task, "artifacts");
-  if (artifacts != NULL && json_array_get_length (artifacts) > 0)
-    answer = join_text_parts (td_json_array_get_object (artifacts, json_array_get_length (artifacts) - 1));
-  if (answer == NULL || answer[0] == '\0')
-    {
-      g_set_error_literal (error, TD_ERROR, TD_ERROR_FAILED, "kagent completed but gave no answer text.");
-      return NULL;
-    }
-  return g_steal_pointer (&answer);
-}
 
 char *
 td_health_analysis_builtin (GListModel *pods)
@@ -124,21 +56,22 @@ run_data_free (RunData *data)
   g_free (data);
 }
 
-/* The first line of the analysis, short enough for one audit line. */
-static char *
-summarise (const char *text)
+char *
+td_audit_summarise (const char *text, guint max_chars)
 {
   g_autofree char *first = g_strndup (text, strcspn (text, "\n"));
+  g_autofree char *head = NULL;
 
-  if (g_utf8_strlen (first, -1) <= AUDIT_SUMMARY_MAX)
+  if (g_utf8_strlen (first, -1) <= max_chars)
     return g_steal_pointer (&first);
-  return g_strconcat (g_utf8_substring (first, 0, AUDIT_SUMMARY_MAX - 1), "…", NULL);
+  head = g_utf8_substring (first, 0, max_chars - 1);
+  return g_strconcat (head, "…", NULL);
 }
 
 char *
 td_audit_result_fill (const char *result_template, const char *value)
 {
-  g_autofree char *summary = summarise (value);
+  g_autofree char *summary = td_audit_summarise (value, AUDIT_SUMMARY_MAX);
   const char *open = strchr (result_template, '<');
   const char *close = open ? strchr (open, '>') : NULL;
 
@@ -187,34 +120,23 @@ static void
 kagent_answered (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *answer = NULL;
   g_autoptr(GError) error = NULL;
-  int status = -1;
+  g_autofree char *answer = td_kagent_ask_finish (result, &error);
+  TdHealthReport *report;
 
-  if (!td_deployment_capture_finish (TD_DEPLOYMENT (source), result, &out, &err, &status, &error))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      finish_builtin (task, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  answer = td_kagent_parse_answer (out, &error);
   if (answer == NULL)
     {
       finish_builtin (task, error->message);
       return;
     }
-  {
-    TdHealthReport *report = g_new0 (TdHealthReport, 1);
-
-    report->text = g_steal_pointer (&answer);
-    finish_with (task, report);
-  }
+  report = g_new0 (TdHealthReport, 1);
+  report->text = g_steal_pointer (&answer);
+  finish_with (task, report);
 }
 
 void
@@ -234,12 +156,7 @@ td_health_analysis_run_async (TdDeployment *deployment, TdTask *agent_task, TdTa
       finish_builtin (task, NULL);
       return;
     }
-  {
-    const char *argv[] = { "kagent", "invoke", "-a", KAGENT_AGENT, "-t", td_task_get_prompt (agent_task), NULL };
-
-    td_deployment_capture_async (deployment, argv, td_task_get_id (agent_task), KAGENT_TIMEOUT_MS, cancellable,
-                                 kagent_answered, g_steal_pointer (&task));
-  }
+  td_kagent_ask_async (deployment, agent_task, cancellable, kagent_answered, g_steal_pointer (&task));
 }
 
 TdHealthReport *

@@ -1,7 +1,6 @@
 /* td-health-analysis.h: the Verify phase's health analysis (T028) and its audit line (T029).
  *
- * kagent answers in A2A JSON and always exits 0, so success is read from the JSON (status.state,
- * the text parts of the last artifact). Without kagent, or when it fails, the wizard's own pod
+ * kagent is asked through td-kagent. Without kagent, or when it fails, the wizard's own pod
  * diagnosis over the live pods stands in, labelled as such and logged under the plan's
  * fallback_tag (KUBECTL). */
 #pragma once
@@ -9,14 +8,9 @@
 #include <gio/gio.h>
 
 #include "td-deployment.h"
+#include "td-kagent.h"
 
 G_BEGIN_DECLS
-
-/* The answer in kagent's one line of A2A JSON: the text parts of artifacts[-1], joined. Fails
- * (TD_ERROR_FAILED) on empty output, on a state other than "completed" (quoting status.message),
- * on an answer without text; TD_ERROR_PARSE on output that is not JSON. */
-char    *td_kagent_parse_answer          (const char    *stdout_text,
-                                          GError       **error);
 
 /* The built-in analysis of @pods (a GListModel of TdPod): a count line, then one line per pod
  * that is not ready, with its diagnosis. */
@@ -28,6 +22,10 @@ typedef struct {
   gboolean  builtin;       /* TRUE when the built-in analysis ran */
   char     *kagent_error;  /* why kagent's answer was not used, or NULL */
 } TdHealthReport;
+
+/* The first line of @text, cut to @max_chars (an ellipsis marking the cut), for an audit line. */
+char    *td_audit_summarise              (const char    *text,
+                                          guint          max_chars);
 
 /* An audit entry's result template with its <…> placeholder replaced by @value (the first line of
  * it, at most 200 characters). */

@@ -6,6 +6,7 @@
 #include "td-atomic-file.h"
 #include "td-error.h"
 #include "td-health-analysis.h"
+#include "td-kagent.h"
 #include "td-k8s-json.h"
 #include "td-quantity.h"
 #include "td-rightsizing.h"
@@ -20,6 +21,10 @@
 #define CPU_LIMIT_FLOOR_NANO      (100 * NANO_PER_MILLI)
 #define MEMORY_REQUEST_FLOOR      (64 * MI)
 #define MEMORY_LIMIT_FLOOR        (128 * MI)
+
+/* How much of kagent's answer the audit line quotes after the applied figures (which come first,
+ * within the line's 200 characters). */
+#define KAGENT_AUDIT_SUMMARY_MAX  60
 
 const char * const td_rightsizing_keys[4] = { "requests.cpu", "requests.memory", "limits.cpu", "limits.memory" };
 
@@ -428,6 +433,71 @@ td_usage_sample_finish (GAsyncResult *result, GError **error)
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- kagent's advice ----------------------------------------------------------------------------- */
+
+void
+td_rightsizing_advice_free (TdRightsizingAdvice *advice)
+{
+  if (advice == NULL)
+    return;
+  g_free (advice->kagent_answer);
+  g_free (advice->note);
+  g_free (advice);
+}
+
+/* Returns @task's advice: @kagent_answer, or the built-in label with @kagent_error (NULL: kagent
+ * is not installed). */
+static void
+return_advice (GTask *task, char *kagent_answer, const char *kagent_error)
+{
+  TdRightsizingAdvice *advice = g_new0 (TdRightsizingAdvice, 1);
+
+  advice->kagent_answer = kagent_answer;
+  if (kagent_answer != NULL)
+    advice->note = g_strdup_printf ("kagent:\n%s\n\nApply uses the measured figures below; kagent's advice is "
+                                    "shown for comparison.", kagent_answer);
+  else if (kagent_error != NULL)
+    advice->note = g_strdup_printf ("Measured by Todo Deploy from the metrics API (kagent's answer was not used: %s)",
+                                    kagent_error);
+  else
+    advice->note = g_strdup ("Measured by Todo Deploy from the metrics API (kagent is not installed).");
+  g_task_return_pointer (task, advice, (GDestroyNotify) td_rightsizing_advice_free);
+}
+
+static void
+kagent_advised (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  char *answer = td_kagent_ask_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    return_advice (task, answer, error ? error->message : NULL);
+}
+
+void
+td_rightsizing_advise_async (TdDeployment *deployment, TdTask *usage_task, gboolean use_kagent,
+                             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (deployment, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, td_rightsizing_advise_async);
+  if (!use_kagent)
+    {
+      return_advice (task, NULL, NULL);
+      return;
+    }
+  td_kagent_ask_async (deployment, usage_task, cancellable, kagent_advised, g_steal_pointer (&task));
+}
+
+TdRightsizingAdvice *
+td_rightsizing_advise_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- applying ------------------------------------------------------------------------------------ */
 
 char *
@@ -446,8 +516,9 @@ td_rightsizing_summary (GPtrArray *recommendations)
 }
 
 typedef struct {
-  TdTask *audit_task;
-  char   *summary;
+  TdTask   *audit_task;
+  char     *summary;          /* the applied figures, and what kagent advised when it did */
+  gboolean  kagent_advised;
 } ApplyData;
 
 static void
@@ -456,6 +527,20 @@ apply_data_free (ApplyData *data)
   g_clear_object (&data->audit_task);
   g_free (data->summary);
   g_free (data);
+}
+
+/* The audit line's summary: the figures applied, then the start of kagent's advice, so the line
+ * says both who advised and that the numbers are the wizard's measurement. */
+static char *
+audit_summary (GPtrArray *recommendations, const char *kagent_answer)
+{
+  g_autofree char *applied = td_rightsizing_summary (recommendations);
+  g_autofree char *advice = NULL;
+
+  if (kagent_answer == NULL)
+    return g_steal_pointer (&applied);
+  advice = td_audit_summarise (kagent_answer, KAGENT_AUDIT_SUMMARY_MAX);
+  return g_strdup_printf ("%s (measured; kagent advised: %s)", applied, advice);
 }
 
 static void
@@ -483,9 +568,9 @@ upgraded (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       const TdTaskAuditEntry *entry = td_task_get_audit_entry (data->audit_task, 0);
       g_autofree char *line = td_audit_result_fill (entry->result, data->summary);
+      const char *tag = data->kagent_advised || entry->fallback_tag == NULL ? entry->tag : entry->fallback_tag;
 
-      if (!td_audit_log_append (td_deployment_get_audit_log (deployment),
-                                entry->fallback_tag ? entry->fallback_tag : entry->tag, entry->prompt, line, &error))
+      if (!td_audit_log_append (td_deployment_get_audit_log (deployment), tag, entry->prompt, line, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
@@ -495,8 +580,8 @@ upgraded (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-td_rightsizing_apply_async (TdDeployment *deployment, GPtrArray *recommendations, TdTask *upgrade_task,
-                            TdTask *audit_task, GCancellable *cancellable,
+td_rightsizing_apply_async (TdDeployment *deployment, GPtrArray *recommendations, const char *kagent_answer,
+                            TdTask *upgrade_task, TdTask *audit_task, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (deployment, cancellable, callback, user_data);
@@ -509,7 +594,8 @@ td_rightsizing_apply_async (TdDeployment *deployment, GPtrArray *recommendations
 
   g_task_set_source_tag (task, td_rightsizing_apply_async);
   data->audit_task = audit_task ? g_object_ref (audit_task) : NULL;
-  data->summary = td_rightsizing_summary (recommendations);
+  data->summary = audit_summary (recommendations, kagent_answer);
+  data->kagent_advised = kagent_answer != NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
   if (!g_file_get_contents (path, &text, NULL, &error) ||
       (updated = td_rightsizing_apply (text, recommendations, &error)) == NULL ||

@@ -4,7 +4,8 @@
  * stabilisation window, groups the pods by the values.yaml section whose image their Deployment
  * runs (todo-backend-6d8f7c9b5-x2k4p → backend), and recommends with one rule, written out in
  * TD_RIGHTSIZING_RULE so the UI shows exactly what was done. Quantities are integers (nanocores,
- * bytes), never floats. */
+ * bytes), never floats. When kagent is installed it is asked T030's prompt too and its answer is
+ * shown and logged (KAGENT), but only as advice: its answer is free text, the figures are ours. */
 #pragma once
 
 #include <gio/gio.h>
@@ -75,11 +76,34 @@ gboolean        td_usage_sample_finish   (GAsyncResult        *result,
 /* "backend 24m/120Mi, limits 150m/300Mi; frontend …": the new values in a line. */
 char           *td_rightsizing_summary   (GPtrArray        *recommendations);
 
+/* T030's advice: kagent's answer to @usage_task's prompt when @use_kagent, and the note its row
+ * shows. kagent's answer is free text, so the figures Apply writes are always the measured ones. */
+typedef struct {
+  char *kagent_answer;   /* NULL when kagent was not asked or gave no answer */
+  char *note;            /* "kagent:\n…" and that Apply uses the measured figures; or the built-in
+                          * measurement's label with why kagent's answer is not there */
+} TdRightsizingAdvice;
+
+void td_rightsizing_advice_free (TdRightsizingAdvice *advice);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdRightsizingAdvice, td_rightsizing_advice_free)
+
+/* Fails only when cancelled: kagent failing or missing is said in the note. */
+void                 td_rightsizing_advise_async  (TdDeployment        *deployment,
+                                                   TdTask              *usage_task,
+                                                   gboolean             use_kagent,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+TdRightsizingAdvice *td_rightsizing_advise_finish (GAsyncResult        *result,
+                                                   GError             **error);
+
 /* T031 and T032: writes @recommendations into @upgrade_task's artifact (values.yaml, atomically),
- * runs its command (`helm upgrade todo-app charts/todo-app`), then appends @audit_task's line
- * under its fallback tag (the wizard's own measurement stands in for kagent). */
+ * runs its command (`helm upgrade todo-app charts/todo-app`), then appends @audit_task's line:
+ * under its tag (KAGENT) with a summary of @kagent_answer when kagent advised, else under its
+ * fallback tag (the wizard's own measurement stands in for kagent). */
 void            td_rightsizing_apply_async  (TdDeployment        *deployment,
                                              GPtrArray           *recommendations,
+                                             const char          *kagent_answer,
                                              TdTask              *upgrade_task,
                                              TdTask              *audit_task,
                                              GCancellable        *cancellable,
