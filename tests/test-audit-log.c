@@ -488,8 +488,8 @@ test_summarise_prompt (void)
     /* Short and on one line: as it is. */
     { "Write a Dockerfile", "Write a Dockerfile" },
     { "  Write a Dockerfile \n\n", "Write a Dockerfile" },
-    /* More lines follow: the first, with "..." for the rest. */
-    { "Write a multi-stage Dockerfile.\nSource directory: backend/.", "Write a multi-stage Dockerfile..." },
+    /* More lines follow: the first line stands for them. */
+    { "Write a multi-stage Dockerfile.\nSource directory: backend/.", "Write a multi-stage Dockerfile." },
     /* Too long: cut at the last word that fits, without a trailing comma. */
     { "Write a multi-stage Dockerfile for a FastAPI Python 3.11 backend, small and non-root",
       "Write a multi-stage Dockerfile for a FastAPI Python..." },
@@ -501,7 +501,7 @@ test_summarise_prompt (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *summary = td_audit_log_summarise_prompt (cases[i].prompt, 55);
+      g_autofree char *summary = td_audit_log_summarise (cases[i].prompt, 55);
 
       g_assert_cmpstr (summary, ==, cases[i].summary);
       g_assert_cmpint (g_utf8_strlen (summary, -1), <=, 55);
@@ -519,7 +519,7 @@ test_describe_prompt (void)
 
   g_assert_cmpstr (not_asked, ==, summary);
   g_assert_cmpstr (as_seeded, ==, summary);
-  g_assert_cmpstr (edited, ==, "Write a multi-stage Dockerfile... (edited from the seed's prompt)");
+  g_assert_cmpstr (edited, ==, "Write a multi-stage Dockerfile. (edited from the seed's prompt)");
 }
 
 int

@@ -351,7 +351,7 @@ test_kagent_advice (void)
   g_assert_cmpstr (entry->agent, ==, "KAGENT");
   g_assert_true (g_str_has_prefix (entry->result, "backend requests 24m/120Mi, limits 100m/150Mi; frontend requests 48m/84Mi, "
                                                   "limits 100m/128Mi (measured; kagent advised: xxx"));
-  g_assert_true (g_str_has_suffix (entry->result, "x…)"));
+  g_assert_true (g_str_has_suffix (entry->result, "x...)"));
   g_assert_cmpuint (g_utf8_strlen (entry->result, -1), <=, 200);
 }
 

@@ -365,25 +365,22 @@ open_for_append (const char *path)
 }
 
 char *
-td_audit_log_summarise_prompt (const char *prompt,
-                               guint       max_chars)
+td_audit_log_summarise (const char *text,
+                        guint       max_chars)
 {
   g_autofree char *first_line = NULL;
   const char *end;
-  const char *rest;
   const char *cut;
   GString *summary;
 
-  g_return_val_if_fail (prompt != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (max_chars > 3, NULL);
 
-  while (g_ascii_isspace (*prompt))
-    prompt++;
-  end = strchr (prompt, '\n');
-  first_line = g_strstrip (end ? g_strndup (prompt, end - prompt) : g_strdup (prompt));
-  for (rest = end ? end : ""; g_ascii_isspace (*rest); rest++)
-    ;
-  if (*rest == '\0' && g_utf8_strlen (first_line, -1) <= max_chars)
+  while (g_ascii_isspace (*text))
+    text++;
+  end = strchr (text, '\n');
+  first_line = g_strstrip (end ? g_strndup (text, end - text) : g_strdup (text));
+  if (g_utf8_strlen (first_line, -1) <= max_chars)
     return g_steal_pointer (&first_line);
   /* Room for the "...": cut at the last space that fits, or mid-word when no space does. */
   cut = g_utf8_offset_to_pointer (first_line, MIN ((glong) max_chars - 3, g_utf8_strlen (first_line, -1)));
@@ -413,7 +410,7 @@ td_audit_log_describe_prompt (const char *seed_summary,
   /* Blank space around it is not an edit. */
   if (asked_text == NULL || g_strcmp0 (asked_text, seed_text) == 0)
     return g_strdup (seed_summary);
-  summary = td_audit_log_summarise_prompt (asked, 60);
+  summary = td_audit_log_summarise (asked, 60);
   return g_strdup_printf ("%s (edited from the seed's prompt)", summary);
 }
 

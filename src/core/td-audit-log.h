@@ -43,9 +43,9 @@ gboolean    td_audit_log_append       (TdAuditLog  *self,
 GPtrArray  *td_audit_log_read_entries (TdAuditLog  *self,
                                        GError     **error);
 
-/* A prompt the user edited, said as the seed says its prompts in the log: the first line, cut at a
- * word so it stays under @max_chars characters, with "..." when anything was cut. */
-char       *td_audit_log_summarise_prompt (const char *prompt,
+/* A prompt or an agent's answer, said as the seed says them in the log: the first line, cut at a
+ * word so it stays within @max_chars characters, with "..." when it was cut. */
+char       *td_audit_log_summarise        (const char *text,
                                            guint       max_chars);
 
 /* The prompt= of an agent's line: the seed's @seed_summary when the agent was asked the seed's

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "td-audit-log.h"
 #include "td-error.h"
 #include "td-health-analysis.h"
 #include "td-kagent.h"
@@ -57,21 +58,9 @@ run_data_free (RunData *data)
 }
 
 char *
-td_audit_summarise (const char *text, guint max_chars)
-{
-  g_autofree char *first = g_strndup (text, strcspn (text, "\n"));
-  g_autofree char *head = NULL;
-
-  if (g_utf8_strlen (first, -1) <= max_chars)
-    return g_steal_pointer (&first);
-  head = g_utf8_substring (first, 0, max_chars - 1);
-  return g_strconcat (head, "…", NULL);
-}
-
-char *
 td_audit_result_fill (const char *result_template, const char *value)
 {
-  g_autofree char *summary = td_audit_summarise (value, AUDIT_SUMMARY_MAX);
+  g_autofree char *summary = td_audit_log_summarise (value, AUDIT_SUMMARY_MAX);
   const char *open = strchr (result_template, '<');
   const char *close = open ? strchr (open, '>') : NULL;
 

@@ -23,10 +23,6 @@ typedef struct {
   char     *kagent_error;  /* why kagent's answer was not used, or NULL */
 } TdHealthReport;
 
-/* The first line of @text, cut to @max_chars (an ellipsis marking the cut), for an audit line. */
-char    *td_audit_summarise              (const char    *text,
-                                          guint          max_chars);
-
 /* An audit entry's result template with its <…> placeholder replaced by @value (the first line of
  * it, at most 200 characters). */
 char    *td_audit_result_fill            (const char    *result_template,

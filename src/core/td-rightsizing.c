@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "td-atomic-file.h"
+#include "td-audit-log.h"
 #include "td-error.h"
 #include "td-health-analysis.h"
 #include "td-kagent.h"
@@ -539,7 +540,7 @@ audit_summary (GPtrArray *recommendations, const char *kagent_answer)
 
   if (kagent_answer == NULL)
     return g_steal_pointer (&applied);
-  advice = td_audit_summarise (kagent_answer, KAGENT_AUDIT_SUMMARY_MAX);
+  advice = td_audit_log_summarise (kagent_answer, KAGENT_AUDIT_SUMMARY_MAX);
   return g_strdup_printf ("%s (measured; kagent advised: %s)", applied, advice);
 }
 
