@@ -256,22 +256,27 @@ on_task_finished (TdPhaseRunner *runner, TdTask *task, const char *summary, GErr
     td_helm_lock_row_check (self->lock_row);
 }
 
-/* A check task nothing runs (T034: the audit log is complete) is what the gate verifies: its row
- * says so with the gate's outcome, instead of staying as if it had not been done. */
+/* A check or watch task nothing runs (T034: the audit log is complete; T027: the pods become
+ * ready) is what the gate verifies: its row says so with the gate's outcome, instead of staying as
+ * if it had not been done. */
 static void
-show_checks_done_by_gate (TdPhasePage *self, gboolean passed)
+show_tasks_done_by_gate (TdPhasePage *self, gboolean passed)
 {
   GListModel *tasks = td_phase_get_tasks (td_wizard_page_get_phase (TD_WIZARD_PAGE (self)));
 
   for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {
       g_autoptr(TdTask) task = g_list_model_get_item (tasks, i);
+      TdTaskKind kind = td_task_get_kind (task);
+      const char *text;
 
-      if (td_task_get_kind (task) != TD_TASK_KIND_CHECK || td_task_executor_can_run (task))
+      if ((kind != TD_TASK_KIND_CHECK && kind != TD_TASK_KIND_WATCH) || td_task_executor_can_run (task))
         continue;
-      td_task_rows_show (self->tasks, task, passed ? TD_CHECK_STATUS_OK : TD_CHECK_STATUS_FAILED,
-                         passed ? _("Checked by the gate below: it passed.")
-                                : _("Checked by the gate below: see what it found."));
+      if (kind == TD_TASK_KIND_CHECK)
+        text = passed ? _("Checked by the gate below: it passed.") : _("Checked by the gate below: see what it found.");
+      else
+        text = passed ? _("Watched by the gate below: it passed.") : _("Watched by the gate below: see what it found.");
+      td_task_rows_show (self->tasks, task, passed ? TD_CHECK_STATUS_OK : TD_CHECK_STATUS_FAILED, text);
     }
 }
 
@@ -281,7 +286,7 @@ on_gate_checked (TdPhaseRunner *runner, GPtrArray *results, gboolean passed, TdP
   TdDeployment *deployment = td_wizard_page_get_deployment (TD_WIZARD_PAGE (self));
 
   td_gate_rows_show_results (self->gate, results, deployment ? td_deployment_get_plan (deployment) : NULL);
-  show_checks_done_by_gate (self, passed);
+  show_tasks_done_by_gate (self, passed);
   if (!passed && self->lock_row != NULL)
     td_helm_lock_row_check (self->lock_row);
   if (self->chatbot_group != NULL)

@@ -117,6 +117,9 @@ class Steps(lib.StepsBase):
         self.wait_four_running(table, 'four Todo Chatbot pods Running 1/1 again')
         self.press(page, 'Check')
         self.w.wait_phase_passed(7)
+        # T027's watch is the gate's: its row says so, and that it passed.
+        wait_for('T027’s row to say the gate watched the pods',
+                 lambda: find_all(page, 'label', name='Watched by the gate below: it passed.'), 10)
         self.w.screenshot('07-verify-passed')
 
         self.press(page, 'Open Todo Chatbot')
