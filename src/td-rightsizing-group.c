@@ -87,9 +87,25 @@ show_recommendations (TdRightsizingGroup *self)
 }
 
 /* The measurement and kagent's advice run side by side; the row and Apply wait for both. */
+/* What T030's row says of the advice: kagent's answer beside the measured figures, or the built-in
+ * measurement labelled with why kagent's answer is not there. */
+static char *
+advice_note (const TdRightsizingAdvice *advice)
+{
+  if (advice->kagent_answer != NULL)
+    return g_strdup_printf (_("kagent:\n%s\n\nApply uses the measured figures below; kagent's advice is "
+                              "shown for comparison."), advice->kagent_answer);
+  if (advice->kagent_error != NULL)
+    return g_strdup_printf (_("Measured by Todo Deploy from the metrics API (kagent's answer was not used: %s)"),
+                            advice->kagent_error);
+  return g_strdup (_("Measured by Todo Deploy from the metrics API (kagent is not installed)."));
+}
+
 static void
 show_when_ready (TdRightsizingGroup *self)
 {
+  g_autofree char *note = NULL;
+
   if (self->recommendations == NULL || self->recommendations->len == 0)
     return;
   if (self->advice == NULL)
@@ -98,7 +114,8 @@ show_when_ready (TdRightsizingGroup *self)
                          _("Measured; waiting for kagent's answer…"));
       return;
     }
-  td_task_rows_show (self->rows, self->usage_task, TD_CHECK_STATUS_OK, self->advice->note);
+  note = advice_note (self->advice);
+  td_task_rows_show (self->rows, self->usage_task, TD_CHECK_STATUS_OK, note);
   show_recommendations (self);
   g_simple_action_set_enabled (self->apply_action, TRUE);
 }

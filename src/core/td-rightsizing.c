@@ -442,7 +442,7 @@ td_rightsizing_advice_free (TdRightsizingAdvice *advice)
   if (advice == NULL)
     return;
   g_free (advice->kagent_answer);
-  g_free (advice->note);
+  g_free (advice->kagent_error);
   g_free (advice);
 }
 
@@ -454,14 +454,7 @@ return_advice (GTask *task, char *kagent_answer, const char *kagent_error)
   TdRightsizingAdvice *advice = g_new0 (TdRightsizingAdvice, 1);
 
   advice->kagent_answer = kagent_answer;
-  if (kagent_answer != NULL)
-    advice->note = g_strdup_printf ("kagent:\n%s\n\nApply uses the measured figures below; kagent's advice is "
-                                    "shown for comparison.", kagent_answer);
-  else if (kagent_error != NULL)
-    advice->note = g_strdup_printf ("Measured by Todo Deploy from the metrics API (kagent's answer was not used: %s)",
-                                    kagent_error);
-  else
-    advice->note = g_strdup ("Measured by Todo Deploy from the metrics API (kagent is not installed).");
+  advice->kagent_error = g_strdup (kagent_error);
   g_task_return_pointer (task, advice, (GDestroyNotify) td_rightsizing_advice_free);
 }
 

@@ -76,18 +76,18 @@ gboolean        td_usage_sample_finish   (GAsyncResult        *result,
 /* "backend 24m/120Mi, limits 150m/300Mi; frontend …": the new values in a line. */
 char           *td_rightsizing_summary   (GPtrArray        *recommendations);
 
-/* T030's advice: kagent's answer to @usage_task's prompt when @use_kagent, and the note its row
- * shows. kagent's answer is free text, so the figures Apply writes are always the measured ones. */
+/* T030's advice: kagent's answer to @usage_task's prompt when @use_kagent, or why there is none.
+ * kagent's answer is free text, so the figures Apply writes are always the measured ones. */
 typedef struct {
   char *kagent_answer;   /* NULL when kagent was not asked or gave no answer */
-  char *note;            /* "kagent:\n…" and that Apply uses the measured figures; or the built-in
-                          * measurement's label with why kagent's answer is not there */
+  char *kagent_error;    /* why kagent's answer is not there when it was asked; NULL when it answered
+                          * or was not asked (not installed) */
 } TdRightsizingAdvice;
 
 void td_rightsizing_advice_free (TdRightsizingAdvice *advice);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdRightsizingAdvice, td_rightsizing_advice_free)
 
-/* Fails only when cancelled: kagent failing or missing is said in the note. */
+/* Fails only when cancelled: kagent failing is said in kagent_error. */
 void                 td_rightsizing_advise_async  (TdDeployment        *deployment,
                                                    TdTask              *usage_task,
                                                    gboolean             use_kagent,
