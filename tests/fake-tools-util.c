@@ -166,3 +166,29 @@ fake_tools_transcript (const char *name)
   g_assert_no_error (error);
   return text;
 }
+
+void
+fake_tools_store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+guard_fired (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+GAsyncResult *
+fake_tools_wait_result (GAsyncResult **slot, guint guard_seconds)
+{
+  gboolean timed_out = FALSE;
+  guint guard = g_timeout_add_seconds (guard_seconds, guard_fired, &timed_out);
+
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (guard);
+  return *slot;
+}

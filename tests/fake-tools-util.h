@@ -41,5 +41,14 @@ char      *fake_tools_transcript (const char       *name);
 /* Deletes @path and everything under it. */
 void       fake_tools_remove_tree (const char      *path);
 
+/* An async call's callback that keeps its result: user_data is a GAsyncResult ** to fill. */
+void           fake_tools_store_result (GObject      *source,
+                                        GAsyncResult *result,
+                                        gpointer      user_data);
+/* Iterates the main context until *@slot is filled; fails the test after @guard_seconds, so a
+ * hang fails instead of blocking the suite. */
+GAsyncResult  *fake_tools_wait_result  (GAsyncResult **slot,
+                                        guint          guard_seconds);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeTools, fake_tools_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeRun, fake_run_free)

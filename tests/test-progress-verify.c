@@ -266,19 +266,6 @@ test_progress_round_trip (void)
   fake_tools_remove_tree (b);
 }
 
-static gboolean
-guard_fired (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static char *
 resume (Deployed *deployed, GStrv *holding)
 {
@@ -286,16 +273,11 @@ resume (Deployed *deployed, GStrv *holding)
   g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
   g_autoptr(TdDeployment) deployment = td_deployment_new (plan, deployed->fake->runner, deployed->project);
   g_autoptr(GAsyncResult) result = NULL;
-  gboolean timed_out = FALSE;
-  guint guard = g_timeout_add_seconds (GUARD_SECONDS, guard_fired, &timed_out);
   char *phase_id;
 
   td_deployment_set_kubeconfig_path (deployment, kd_server_get_kubeconfig_path (deployed->server));
-  td_progress_resume_async (deployment, NULL, store_result, &result);
-  while (result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
+  td_progress_resume_async (deployment, NULL, fake_tools_store_result, &result);
+  fake_tools_wait_result (&result, GUARD_SECONDS);
   phase_id = td_progress_resume_finish (result, holding, &error);
   g_assert_no_error (error);
   return phase_id;

@@ -123,33 +123,6 @@ test_apply_keeps_the_rest (void)
 }
 
 static gboolean
-guard_fired (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* Runs the main loop until store_result has filled *@result, for 20 s at the most. */
-static GAsyncResult *
-wait_for_result (GAsyncResult **result)
-{
-  gboolean timed_out = FALSE;
-  guint guard = g_timeout_add_seconds (20, guard_fired, &timed_out);
-
-  while (*result == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
-  return *result;
-}
-
-static gboolean
 sample_from (const char *scenario_json, TdUsageSamples *samples, GError **error)
 {
   g_autofree char *dir = g_dir_make_tmp ("td-metrics-XXXXXX", NULL);
@@ -168,8 +141,8 @@ sample_from (const char *scenario_json, TdUsageSamples *samples, GError **error)
   connection->client_certificate_pem = kd_server_read_file (server, "client.pem");
   connection->client_key_pem = kd_server_read_file (server, "client.key");
   client = td_kube_client_new (connection, NULL);
-  td_usage_sample_async (client, "default", 250, 50, samples, NULL, store_result, &result);
-  wait_for_result (&result);
+  td_usage_sample_async (client, "default", 250, 50, samples, NULL, fake_tools_store_result, &result);
+  fake_tools_wait_result (&result, 20);
   ok = td_usage_sample_finish (result, error);
   g_clear_object (&client);
   g_clear_pointer (&server, kd_server_free);
@@ -234,8 +207,8 @@ apply_with_helm (const char *helm_setting, const char *kagent_answer, char **out
   td_usage_samples_add (samples, list);
   recommendations = td_rightsizing_recommend (samples, values);
   td_rightsizing_apply_async (deployment, recommendations, kagent_answer, td_plan_lookup_task (plan, "T031"),
-                              td_plan_lookup_task (plan, "T032"), NULL, store_result, &result);
-  wait_for_result (&result);
+                              td_plan_lookup_task (plan, "T032"), NULL, fake_tools_store_result, &result);
+  fake_tools_wait_result (&result, 20);
   ok = td_rightsizing_apply_finish (result, error);
   g_assert_true (g_file_get_contents (values_path, out_values, NULL, NULL));
   *out_audit = td_audit_log_read_entries (td_deployment_get_audit_log (deployment), NULL);
@@ -292,8 +265,8 @@ advise_with (const char * const *tools, const char *setting, gboolean use_kagent
   g_autoptr(GError) error = NULL;
   TdRightsizingAdvice *advice;
 
-  td_rightsizing_advise_async (deployment, td_plan_lookup_task (plan, "T030"), use_kagent, NULL, store_result, &result);
-  wait_for_result (&result);
+  td_rightsizing_advise_async (deployment, td_plan_lookup_task (plan, "T030"), use_kagent, NULL, fake_tools_store_result, &result);
+  fake_tools_wait_result (&result, 20);
   advice = td_rightsizing_advise_finish (result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (advice);
@@ -394,8 +367,8 @@ run_preflight (TdPreflight *preflight)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  td_preflight_run_async (preflight, NULL, NULL, store_result, &result);
-  td_preflight_run_finish (preflight, wait_for_result (&result), NULL);
+  td_preflight_run_async (preflight, NULL, NULL, fake_tools_store_result, &result);
+  td_preflight_run_finish (preflight, fake_tools_wait_result (&result, 20), NULL);
 }
 
 static void

@@ -126,32 +126,6 @@ fixture_stop (Fixture *fixture)
   g_clear_pointer (&fixture->fake, fake_tools_free);
 }
 
-static gboolean
-guard_fired (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint guard = g_timeout_add_seconds (GUARD_SECONDS, guard_fired, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
-  return *slot;
-}
-
 static TdCheckResult *
 run_check (Fixture *fixture, const char *yaml)
 {
@@ -161,8 +135,8 @@ run_check (Fixture *fixture, const char *yaml)
   TdCheckResult *check_result;
 
   g_assert_no_error (error);
-  td_gate_check_async (fixture->deployment, check, NULL, store_result, &result);
-  check_result = td_gate_check_finish (wait_for (&result), &error);
+  td_gate_check_async (fixture->deployment, check, NULL, fake_tools_store_result, &result);
+  check_result = td_gate_check_finish (fake_tools_wait_result (&result, GUARD_SECONDS), &error);
   g_assert_no_error (error);
   g_assert_nonnull (check_result);
   return check_result;
@@ -410,16 +384,16 @@ test_url_by_node_port (void)
   start_frontend (&fixture, 200);
   fixture_start (&fixture, scenario_with_frontend (&fixture), NULL);
   td_frontend_url_find_async (fixture.deployment, "todo-frontend", 30080, TD_FRONTEND_ROUTE_NODE_PORT, NULL,
-                              store_result, &found);
-  url = td_frontend_url_find_finish (wait_for (&found), &error);
+                              fake_tools_store_result, &found);
+  url = td_frontend_url_find_finish (fake_tools_wait_result (&found, GUARD_SECONDS), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (url, ==, fixture.frontend_url);
   /* minikube was not asked. */
   g_file_get_contents (fixture.fake->log, &log, NULL, NULL);
   g_assert_null (log != NULL ? strstr (log, "minikube service") : NULL);
 
-  td_frontend_url_probe_async (url, 200, 5, NULL, store_result, &probed);
-  g_assert_true (td_frontend_url_probe_finish (wait_for (&probed), &error));
+  td_frontend_url_probe_async (url, 200, 5, NULL, fake_tools_store_result, &probed);
+  g_assert_true (td_frontend_url_probe_finish (fake_tools_wait_result (&probed, GUARD_SECONDS), &error));
   g_assert_no_error (error);
   fixture_stop (&fixture);
 }
@@ -434,8 +408,8 @@ test_url_missing_service (void)
 
   fixture_start (&fixture, kd_scenario_new_empty (), NULL);
   td_frontend_url_find_async (fixture.deployment, "todo-frontend", 0, TD_FRONTEND_ROUTE_NODE_PORT, NULL,
-                              store_result, &found);
-  url = td_frontend_url_find_finish (wait_for (&found), &error);
+                              fake_tools_store_result, &found);
+  url = td_frontend_url_find_finish (fake_tools_wait_result (&found, GUARD_SECONDS), &error);
   g_assert_null (url);
   g_assert_error (error, TD_KUBE_ERROR, TD_KUBE_ERROR_NOT_FOUND);
   g_assert_cmpstr (error->message, ==, "The Service todo-frontend is not in namespace default: deploy the chart first.");
@@ -482,6 +456,13 @@ test_kagent_answer_parsing (void)
   g_assert_error (error, TD_ERROR, TD_ERROR_PARSE);
 }
 
+static gboolean
+guard_fired (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 static TdPodMonitor *
 synced_monitor (Fixture *fixture, TdKubeClient **client)
 {
@@ -491,8 +472,8 @@ synced_monitor (Fixture *fixture, TdKubeClient **client)
   gboolean timed_out = FALSE;
   guint guard;
 
-  td_deployment_connect_async (fixture->deployment, NULL, store_result, &connected);
-  *client = td_deployment_connect_finish (fixture->deployment, wait_for (&connected), NULL, &error);
+  td_deployment_connect_async (fixture->deployment, NULL, fake_tools_store_result, &connected);
+  *client = td_deployment_connect_finish (fixture->deployment, fake_tools_wait_result (&connected, GUARD_SECONDS), NULL, &error);
   g_assert_no_error (error);
   monitor = g_object_new (TD_TYPE_POD_MONITOR, "client", *client, "namespace", "default",
                           "label-selector", "app in (todo-backend,todo-frontend)", "watch", FALSE, NULL);
@@ -524,8 +505,8 @@ run_analysis (Fixture *fixture, gboolean use_kagent, GListModel *pods, TdHealthR
   g_assert_true (td_audit_log_ensure (td_deployment_get_audit_log (fixture->deployment), &error));
   td_health_analysis_run_async (fixture->deployment, td_plan_lookup_task (fixture->plan, "T028"),
                                 td_plan_lookup_task (fixture->plan, "T029"), use_kagent, pods, NULL,
-                                store_result, &result);
-  *report = td_health_analysis_run_finish (wait_for (&result), &error);
+                                fake_tools_store_result, &result);
+  *report = td_health_analysis_run_finish (fake_tools_wait_result (&result, GUARD_SECONDS), &error);
   g_assert_no_error (error);
 }
 
