@@ -174,21 +174,14 @@ fake_tools_store_result (GObject *source, GAsyncResult *result, gpointer user_da
 }
 
 static gboolean
-guard_fired (gpointer user_data)
+result_stored (gpointer slot)
 {
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
+  return *(GAsyncResult **) slot != NULL;
 }
 
 GAsyncResult *
 fake_tools_wait_result (GAsyncResult **slot, guint guard_seconds)
 {
-  gboolean timed_out = FALSE;
-  guint guard = g_timeout_add_seconds (guard_seconds, guard_fired, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
+  test_wait_until (result_stored, slot, guard_seconds, "an asynchronous call to finish (its callback never ran)");
   return *slot;
 }

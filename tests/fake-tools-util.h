@@ -3,6 +3,7 @@
 #pragma once
 
 #include "td-runner.h"
+#include "wait-test-util.h"
 
 typedef struct {
   char     *dir;        /* temporary; removed with everything in it */
