@@ -10,7 +10,8 @@ typedef gboolean (*TestCondition) (gpointer data);
 
 /* Iterates the default main context until @condition (@data) holds. After @seconds the test fails
  * with "timed out after N s waiting for @what", at the caller's file and line; @what is plain
- * words: "the image page to finish its build". */
+ * words: "the image page to finish its build". A condition nothing in the main context signals (a
+ * file another process writes) is checked again at least every 50 ms. */
 #define test_wait_until(condition, data, seconds, what) \
   test_wait_until_at (__FILE__, __LINE__, G_STRFUNC, (condition), (data), (seconds), (what))
 
@@ -19,6 +20,12 @@ test_wait_deadline_passed (gpointer flag)
 {
   *(gboolean *) flag = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+static inline gboolean
+test_wait_wake_up (gpointer unused)
+{
+  return G_SOURCE_CONTINUE;
 }
 
 static inline void
@@ -33,9 +40,11 @@ test_wait_until_at (const char    *file,
   gboolean late = FALSE;
   gboolean holds;
   guint deadline = g_timeout_add_seconds (seconds, test_wait_deadline_passed, &late);
+  guint wake_up = g_timeout_add (50, test_wait_wake_up, NULL);
 
   while (!(holds = condition (data)) && !late)
     g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake_up);
   if (!late)
     g_source_remove (deadline);
   if (!holds)
