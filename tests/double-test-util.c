@@ -1,25 +1,6 @@
 /* double-test-util.c */
 #include "double-test-util.h"
 
-static gboolean
-guard_fired (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-double_test_wait_until (DoubleTestCondition condition, gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint guard = g_timeout_add_seconds (DOUBLE_TEST_GUARD_SECONDS, guard_fired, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
-}
-
 TdKubeClient *
 double_test_client (KdServer *server, const char *ca_file)
 {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "td-runner.h"
+#include "wait-test-util.h"
 
 typedef struct {
   char     *dir;        /* temporary; removed with everything in it */
@@ -40,6 +41,13 @@ GStrv      fake_tools_env_log  (FakeTools          *fake);
 char      *fake_tools_transcript (const char       *name);
 /* Deletes @path and everything under it. */
 void       fake_tools_remove_tree (const char      *path);
+
+/* A test that needs the real @tool (helm, kubectl) and did not find it @where ("on PATH", "in
+ * _deps/bin, where build-aux/install-deps puts it") calls this and returns. Locally the test is
+ * skipped; under CI=true, where the real tools are installed, it fails instead, so that a CI run
+ * cannot pass with the real-tool tests left out. */
+void       fake_tools_real_tool_missing (const char *tool,
+                                         const char *where);
 
 /* An async call's callback that keeps its result: user_data is a GAsyncResult ** to fill. */
 void           fake_tools_store_result (GObject      *source,

@@ -2,6 +2,8 @@
  * its version, and quits cleanly when asked through its app.quit action. */
 #include <gio/gio.h>
 
+#include "wait-test-util.h"
+
 #define APP_ID "io.github.tododeploy.TodoDeploy"
 #define APP_PATH "/io/github/tododeploy/TodoDeploy"
 
@@ -39,6 +41,18 @@ name_has_owner (GDBusConnection *bus, const char *name)
 }
 
 static void
+on_name_appeared (GDBusConnection *bus, const char *name, const char *owner, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+static void
 on_exited (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   gboolean *done = user_data;
@@ -56,8 +70,9 @@ test_start_and_quit (void)
   g_autofree char *project = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "fixtures", "projects", "complete", NULL);
   g_autoptr(GSubprocess) app = NULL;
   g_autoptr(GVariant) reply = NULL;
-  gint64 deadline;
+  gboolean owned = FALSE;
   gboolean exited = FALSE;
+  guint watch;
 
   if (bus == NULL || (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL))
     {
@@ -70,9 +85,10 @@ test_start_and_quit (void)
   g_assert_no_error (error);
 
   /* Started means: the window's application owns its name on the bus. */
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (!name_has_owner (bus, APP_ID) && g_get_monotonic_time () < deadline)
-    g_usleep (50 * 1000);
+  watch = g_bus_watch_name_on_connection (bus, APP_ID, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          on_name_appeared, NULL, &owned, NULL);
+  test_wait_until (flag_set, &owned, 30, "todo-deploy to own " APP_ID " on the session bus");
+  g_bus_unwatch_name (watch);
   g_assert_true (name_has_owner (bus, APP_ID));
 
   reply = g_dbus_connection_call_sync (bus, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
@@ -83,9 +99,7 @@ test_start_and_quit (void)
   g_assert_no_error (error);
 
   g_subprocess_wait_async (app, NULL, on_exited, &exited);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (!exited && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (10 * 1000), TRUE);
+  test_wait_until (flag_set, &exited, 30, "todo-deploy to exit after its quit action");
   g_assert_true (exited);
   g_assert_true (g_subprocess_get_if_exited (app));
   g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 0);

@@ -7,6 +7,7 @@
 #include "fake-tools-util.h"
 #include "kube-double/kd-server.h"
 #include "td-phase-page.h"
+#include "widget-test-util.h"
 
 typedef struct {
   FakeTools    *fake;
@@ -74,42 +75,45 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_clear_pointer (&f->fake, fake_tools_free);
 }
 
-static void
-collect_by_type (GtkWidget *widget, GType type, GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    collect_by_type (child, type, found);
-}
-
 static GPtrArray *
 password_rows (Fixture *f)
 {
-  GPtrArray *rows = g_ptr_array_new ();
-
-  collect_by_type (f->page, ADW_TYPE_PASSWORD_ENTRY_ROW, rows);
-  return rows;
+  return widget_test_find_all_by_type (f->page, ADW_TYPE_PASSWORD_ENTRY_ROW);
 }
 
 static AdwActionRow *
 find_row (Fixture *f, const char *title)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = widget_test_find_all_by_type (f->page, ADW_TYPE_ACTION_ROW);
 
-  collect_by_type (f->page, ADW_TYPE_ACTION_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
       return rows->pdata[i];
   return NULL;
 }
 
+static gboolean
+phase_settled (gpointer phase)
+{
+  return td_phase_get_state (phase) != TD_PHASE_STATE_READY && td_phase_get_state (phase) != TD_PHASE_STATE_RUNNING;
+}
+
 static void
 wait_until_settled (Fixture *f)
 {
-  while (td_phase_get_state (f->phase) == TD_PHASE_STATE_READY ||
-         td_phase_get_state (f->phase) == TD_PHASE_STATE_RUNNING)
-    g_main_context_iteration (NULL, TRUE);
+  widget_test_wait_until (phase_settled, f->phase, "the Helm Deploy phase to pass or fail");
+}
+
+static gboolean
+widget_shown (gpointer widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
+static gboolean
+widget_hidden (gpointer widget)
+{
+  return !gtk_widget_get_visible (widget);
 }
 
 static void
@@ -149,20 +153,6 @@ test_typed_value_reaches_secret (Fixture *f, gconstpointer data)
   g_assert_cmpuint (after->len, ==, 0);
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* borrowed */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (window))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 static void
 test_lock_explained_and_cleared (Fixture *f, gconstpointer data)
 {
@@ -178,14 +168,13 @@ test_lock_explained_and_cleared (Fixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (release_file, "2\n", -1, NULL));
 
   gtk_widget_activate_action (f->page, "phase.run", NULL);
-  while (!gtk_widget_get_visible (GTK_WIDGET (lock_row)))
-    g_main_context_iteration (NULL, TRUE);
+  widget_test_wait_until (widget_shown, lock_row, "the row that says the Helm release is locked");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (lock_row), "helm rollback todo-app"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (lock_row), "pending-upgrade"));
 
   /* Nothing runs before the user confirms. */
   gtk_widget_activate_action (f->page, "phase.clear-lock", NULL);
-  dialog = find_dialog ();
+  dialog = widget_test_find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "helm rollback todo-app"));
   calls = g_strdup ("");
@@ -193,8 +182,7 @@ test_lock_explained_and_cleared (Fixture *f, gconstpointer data)
   g_assert_null (strstr (calls, "rollback"));
 
   adw_message_dialog_response (dialog, "clear");
-  while (gtk_widget_get_visible (GTK_WIDGET (lock_row)))
-    g_main_context_iteration (NULL, TRUE);
+  widget_test_wait_until (widget_hidden, lock_row, "the locked-release row to go once the lock is cleared");
   g_clear_pointer (&calls, g_free);
   g_assert_true (g_file_get_contents (f->fake->log, &calls, NULL, NULL));
   g_assert_nonnull (strstr (calls, "helm rollback todo-app\n"));

@@ -9,6 +9,7 @@
 #include "fake-tools-util.h"
 #include "td-image-page.h"
 #include "td-phase-runner.h"
+#include "widget-test-util.h"
 
 /* The values in the fixture project's .env: none may reach the host's argv or environment. */
 static const char * const fixture_secrets[] = {
@@ -43,12 +44,6 @@ host_call_free (HostCall *call)
   g_strfreev (call->env);
   g_free (call->command);
   g_free (call);
-}
-
-static void
-got_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 /* @tools are on the host only: the sandbox's PATH holds nothing but flatpak-spawn. */
@@ -111,9 +106,8 @@ run_phase (Fixture *f, const char *phase_id)
   GPtrArray *summaries = g_ptr_array_new_with_free_func (g_free);
 
   g_signal_connect (runner, "task-finished", G_CALLBACK (on_task_finished), summaries);
-  td_phase_runner_run_async (runner, NULL, got_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  td_phase_runner_run_async (runner, NULL, fake_tools_store_result, &result);
+  fake_tools_wait_result (&result, WIDGET_TEST_DEADLINE_SECONDS);
   g_assert_true (td_phase_runner_run_finish (runner, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (td_phase_get_state (td_plan_lookup_phase (f->plan, phase_id)), ==, TD_PHASE_STATE_PASSED);
@@ -324,53 +318,11 @@ test_setup_without_host_helm (void)
 
 /* ---- an image build on the image page ------------------------------------------------------------ */
 
-static GtkWidget *
-find_by_type (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkLabel *
-find_label (GtkWidget *widget, const char *prefix)
-{
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
-    return GTK_LABEL (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_label (child, prefix);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-deadline_passed (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @page is idle; the deadline only keeps a broken build from hanging the
- * suite (it fails the test, it does not time anything). */
+/* Runs the main loop until @page is idle. */
 static void
 wait_idle (TdImagePage *page)
 {
-  gboolean late = FALSE;
-  guint id = g_timeout_add_seconds (60, deadline_passed, &late);
-
-  while (td_image_page_get_busy (page) && !late)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (late);
-  g_source_remove (id);
+  widget_test_wait_property (page, "busy", FALSE, "the image page to finish what it started");
 }
 
 /* The backend image page after a sandboxed Cluster phase, shown in a window (the terminal needs
@@ -405,7 +357,7 @@ test_image_build (void)
   /* The page shows the command as it really runs: through flatpak-spawn, docker-env as --env=. */
   shown_prefix = g_strdup_printf ("flatpak-spawn --host --watch-bus --env=%s",
                                   td_deployment_get_docker_env (f.deployment)[0]);
-  g_assert_nonnull (find_label (GTK_WIDGET (page), shown_prefix));
+  g_assert_nonnull (widget_test_find_label (GTK_WIDGET (page), shown_prefix));
 
   gtk_widget_activate_action (GTK_WIDGET (page), "image.use-bundled", NULL);
   gtk_widget_activate_action (GTK_WIDGET (page), "image.accept", NULL);
@@ -426,6 +378,14 @@ test_image_build (void)
 
 /* ---- Gordon in the page's terminal ------------------------------------------------------------- */
 
+static gboolean
+gordon_asks_approval (gpointer terminal)
+{
+  g_autofree char *text = vte_terminal_get_text (terminal, NULL, NULL, NULL);
+
+  return text != NULL && strstr (text, "Approve? [Y/n/a]") != NULL;
+}
+
 static void
 test_gordon_terminal (void)
 {
@@ -438,32 +398,19 @@ test_gordon_terminal (void)
   g_autofree char *scratch = NULL;
   g_autofree char *gordon_dir = NULL;
   VteTerminal *terminal;
-  gboolean late = FALSE;
-  guint id;
 
   fixture_set_up (&f);
   /* Gordon is offered once the (sandboxed) preflight found "docker ai" on the host. */
-  td_preflight_run_async (f.preflight, NULL, NULL, got_result, &preflight_result);
-  while (preflight_result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  td_preflight_run_async (f.preflight, NULL, NULL, fake_tools_store_result, &preflight_result);
+  fake_tools_wait_result (&preflight_result, WIDGET_TEST_DEADLINE_SECONDS);
   td_preflight_run_finish (f.preflight, preflight_result, NULL);
   g_assert_cmpint (td_preflight_check_get_status (td_preflight_lookup (f.preflight, "gordon")), ==, TD_CHECK_STATUS_OK);
 
   page = show_backend_page (&f);
-  terminal = VTE_TERMINAL (find_by_type (GTK_WIDGET (page), VTE_TYPE_TERMINAL));
+  terminal = VTE_TERMINAL (widget_test_find_by_type (GTK_WIDGET (page), VTE_TYPE_TERMINAL));
   gtk_widget_activate_action (GTK_WIDGET (page), "image.run-gordon", NULL);
   g_assert_true (td_image_page_get_busy (page));
-  id = g_timeout_add_seconds (60, deadline_passed, &late);
-  while (!late)
-    {
-      g_autofree char *text = vte_terminal_get_text (terminal, NULL, NULL, NULL);
-
-      if (text != NULL && strstr (text, "Approve? [Y/n/a]") != NULL)
-        break;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_false (late);
-  g_source_remove (id);
+  widget_test_wait_until (gordon_asks_approval, terminal, "Gordon to ask \"Approve? [Y/n/a]\" in the terminal");
   vte_terminal_feed_child (terminal, "y\r", -1);
   wait_idle (page);
   g_assert_cmpint (td_image_page_get_candidate_source (page), ==, TD_IMAGE_SOURCE_GORDON);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fake-tools-util.h"
 #include "td-error.h"
 #include "td-kubeconfig.h"
 
@@ -386,7 +387,7 @@ test_merge_against_kubectl (Fixture *fixture, gconstpointer data)
 
   if (kubectl == NULL)
     {
-      g_test_skip ("kubectl is not installed");
+      fake_tools_real_tool_missing ("kubectl", "on PATH");
       return;
     }
   g_assert_true (td_kubeconfig_load (kubeconfig, NULL, &error));

@@ -11,6 +11,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import real_tools  # noqa: E402
+
 DOUBLE = sys.argv[1]
 SRCDIR = os.environ.get("G_TEST_SRCDIR", os.path.dirname(os.path.abspath(__file__)))
 SCENARIO = os.path.join(SRCDIR, "kube-double", "scenarios", "todo-rollout.json")
@@ -93,8 +96,9 @@ def run(binary):
 
 binaries = kubectls()
 if not binaries:
-    print("1..0 # SKIP no kubectl installed")
-    sys.exit(0)
+    must_fail, message = real_tools.missing("kubectl", "on PATH or in _deps/bin (as kubectl-1.33)")
+    print(f"1..1\nnot ok 1 - {message}" if must_fail else f"1..0 # SKIP {message}")
+    sys.exit(1 if must_fail else 0)
 for binary in binaries:
     run(binary)
 print(f"1..{len(results)}")

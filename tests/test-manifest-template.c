@@ -248,7 +248,7 @@ test_helm_round_trip (void)
 
   if (helm == NULL)
     {
-      g_test_skip ("_deps/bin/helm is missing: run build-aux/install-deps");
+      fake_tools_real_tool_missing ("helm", "in _deps/bin, where build-aux/install-deps puts it");
       return;
     }
   dir = g_dir_make_tmp ("td-template-XXXXXX", NULL);

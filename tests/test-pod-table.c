@@ -8,6 +8,7 @@
 #include "td-phase-page.h"
 #include "td-plan.h"
 #include "td-pod-table.h"
+#include "widget-test-util.h"
 
 static KdServer *
 start_double (const char *scenario_path)
@@ -20,20 +21,6 @@ start_double (const char *scenario_path)
   server = kd_server_new (scenario, NULL, &error);
   g_assert_no_error (error);
   return server;
-}
-
-static TdPodTable *
-find_pod_table (GtkWidget *widget)
-{
-  if (TD_IS_POD_TABLE (widget))
-    return TD_POD_TABLE (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      TdPodTable *found = find_pod_table (child);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -73,7 +60,7 @@ test_verify_page_shows_live_pods (void)
   g_autoptr(TdDeployment) deployment = td_deployment_new (plan, runner, project);
   GtkWidget *window = gtk_window_new ();
   GtkWidget *page = td_phase_page_new (td_plan_lookup_phase (plan, "verify"));
-  TdPodTable *table = find_pod_table (page);
+  TdPodTable *table = TD_POD_TABLE (widget_test_find_by_type (page, TD_TYPE_POD_TABLE));
   g_auto(GStrv) rows = NULL;
   gboolean found_diagnosis = FALSE;
 
@@ -84,7 +71,7 @@ test_verify_page_shows_live_pods (void)
   td_wizard_page_set_deployment (TD_WIZARD_PAGE (page), deployment);
   td_wizard_page_shown (TD_WIZARD_PAGE (page));
 
-  double_test_wait_until (table_has_rows, table);
+  widget_test_wait_until (table_has_rows, table, "the pod table to show the three pods of the scenario");
   rows = td_pod_table_dup_rows (table);
   for (guint i = 0; rows[i] != NULL; i++)
     if (g_str_has_prefix (rows[i], "todo-backend-7f9c6d5b8-k2m4n 0/1 ImagePullBackOff 0 25m "))
@@ -96,7 +83,8 @@ test_verify_page_shows_live_pods (void)
    * in progress: let the events the diagnoses asked for arrive first. */
   {
     Settled settled = { server, table };
-    double_test_wait_until (connections_settled, &settled);
+    widget_test_wait_until (connections_settled, &settled,
+                            "the pod watch to reach the double and the events the diagnoses asked for to arrive");
   }
 
   /* A new project (or none) stops watching the old cluster. */
@@ -155,11 +143,11 @@ test_redraws_are_coalesced (void)
   monitor = td_pod_monitor_new (client, "default", "app=busy");
   td_pod_table_set_monitor (table, monitor);
   td_pod_monitor_start (monitor);
-  double_test_wait_until (monitor_has_pod, monitor);
+  widget_test_wait_until (monitor_has_pod, monitor, "the pod monitor to list busy-pod");
 
   redraws_before = td_pod_table_get_n_redraws (table);
   started = g_get_monotonic_time ();
-  double_test_wait_until (table_shows_restarts, table);
+  widget_test_wait_until (table_shows_restarts, table, "the pod table to show busy-pod's fortieth restart");
   elapsed_ms = (g_get_monotonic_time () - started) / 1000.0;
   /* Each batch is at least 100 ms after the one before, so in the time the forty changes took
    * there can be no more than elapsed/100 batches, plus the one that may start it. */

@@ -425,7 +425,7 @@ test_rendered_resources_change (void)
 
   if (!g_file_test (helm, G_FILE_TEST_IS_EXECUTABLE))
     {
-      g_test_skip ("real helm is not in _deps/bin (build-aux/install-deps puts it there)");
+      fake_tools_real_tool_missing ("helm", "in _deps/bin, where build-aux/install-deps puts it");
       return;
     }
   dir = g_dir_make_tmp ("td-rightsizing-XXXXXX", NULL);

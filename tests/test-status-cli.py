@@ -12,6 +12,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import real_tools  # noqa: E402
+
 DOUBLE = sys.argv[1]
 TODO_DEPLOY = os.path.join(os.environ["TD_BUILD_ROOT"], "src", "todo-deploy")
 SRCDIR = os.environ.get("G_TEST_SRCDIR", os.path.dirname(os.path.abspath(__file__)))
@@ -210,6 +213,10 @@ if not os.access(TODO_DEPLOY, os.X_OK):
     print(f"1..0 # SKIP {TODO_DEPLOY} is not built")
     sys.exit(0)
 kubectl_binary = find_kubectl()
+if kubectl_binary is None:
+    must_fail, message = real_tools.missing("kubectl", "in _deps/bin (as kubectl-1.33) or on PATH")
+    if must_fail:
+        check("the real kubectl is there to compare the tables with", False, message)
 run_tables(kubectl_binary)
 run_errors()
 run_watch()

@@ -13,29 +13,7 @@
 #include "td-window.h"
 #include "fake-tools-util.h"
 #include "kube-double/kd-server.h"
-
-#define GUARD_SECONDS 30
-
-static gboolean
-guard_fired (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition condition, gpointer data)
-{
-  gboolean timed_out = FALSE;
-  guint guard = g_timeout_add_seconds (GUARD_SECONDS, guard_fired, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (guard);
-}
+#include "widget-test-util.h"
 
 static void
 frontend_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
@@ -79,25 +57,10 @@ register_stand_in_browser (const char *dir)
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);   /* its mimeapps.list outranks the system's */
 }
 
-static GtkWidget *
-find_visible_actionable (GtkWidget *widget, const char *action_name)
-{
-  if (GTK_IS_ACTIONABLE (widget) && gtk_widget_get_visible (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_visible_actionable (child, action_name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 go_to_shown (gpointer data)
 {
-  return find_visible_actionable (data, "win.go-to-phase") != NULL;
+  return widget_test_find_visible_actionable (data, "win.go-to-phase") != NULL;
 }
 
 static gboolean
@@ -160,16 +123,16 @@ test_verify_page (void)
   td_wizard_page_shown (TD_WIZARD_PAGE (page));   /* starts the live pod table */
 
   /* Nothing to go to, nothing to open before the gate is checked. */
-  g_assert_null (find_visible_actionable (page, "win.go-to-phase"));
+  g_assert_null (widget_test_find_visible_actionable (page, "win.go-to-phase"));
   g_assert_null (td_phase_page_get_chatbot_url (TD_PHASE_PAGE (page)));
 
   g_assert_true (gtk_widget_activate_action (page, "phase.check-gate", NULL));
-  wait_until (go_to_shown, page);
+  widget_test_wait_until (go_to_shown, page, "the failed gate to offer a Go to button");
   /* Only checked, never run: a gate that does not hold leaves the phase as it was. */
   g_assert_cmpint (td_phase_get_state (verify), ==, TD_PHASE_STATE_READY);
 
   /* pods-ready failed on an image from a registry that does not exist: the manifest fixes it. */
-  go_to = find_visible_actionable (page, "win.go-to-phase");
+  go_to = widget_test_find_visible_actionable (page, "win.go-to-phase");
   g_assert_nonnull (go_to);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (go_to)), ==, "Go to Manifests");
   target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (go_to));
@@ -178,12 +141,12 @@ test_verify_page (void)
   /* url-responds held: Open Todo Chatbot opens the address that answered. */
   g_assert_cmpstr (td_phase_page_get_chatbot_url (TD_PHASE_PAGE (page)), ==, frontend_url);
   g_assert_cmpuint (frontend_hits, >=, 1);
-  open = find_visible_actionable (page, "phase.open-chatbot");
+  open = widget_test_find_visible_actionable (page, "phase.open-chatbot");
   g_assert_nonnull (open);
   g_assert_true (gtk_widget_is_sensitive (open));
   /* The button opens it: the http handler registered in main() records what it was given. */
   g_assert_true (gtk_widget_activate_action (page, "phase.open-chatbot", NULL));
-  wait_until (browser_opened, NULL);
+  widget_test_wait_until (browser_opened, NULL, "the stand-in browser to be asked to open the chatbot's address");
   {
     g_autofree char *opened = NULL;
     g_assert_true (g_file_get_contents (browser_record, &opened, NULL, NULL));
@@ -192,7 +155,8 @@ test_verify_page (void)
 
   /* No preflight says kagent is there: the built-in analysis runs, labelled, logged as KUBECTL. */
   g_assert_true (gtk_widget_activate_action (page, "phase.analyse-health", NULL));
-  wait_until (audit_has_a_line, td_deployment_get_audit_log (deployment));
+  widget_test_wait_until (audit_has_a_line, td_deployment_get_audit_log (deployment),
+                          "the health analysis to write its line to the audit log");
   entries = td_audit_log_read_entries (td_deployment_get_audit_log (deployment), NULL);
   entry = entries->pdata[0];
   g_assert_cmpstr (entry->agent, ==, "KUBECTL");
@@ -240,7 +204,7 @@ test_window_goes_to_phase (void)
 static gboolean
 button_sensitive (gpointer data)
 {
-  GtkWidget *button = find_visible_actionable (((GtkWidget **) data)[0], ((const char **) data)[1]);
+  GtkWidget *button = widget_test_find_visible_actionable (((GtkWidget **) data)[0], ((const char **) data)[1]);
 
   return button != NULL && gtk_widget_is_sensitive (button);
 }
@@ -249,8 +213,9 @@ static void
 wait_for_action (GtkWidget *page, const char *action)
 {
   gpointer data[] = { page, (gpointer) action };
+  g_autofree char *what = g_strdup_printf ("a shown, sensitive button for %s", action);
 
-  wait_until (button_sensitive, data);
+  widget_test_wait_until (button_sensitive, data, what);
 }
 
 /* The plan with a one-second stabilisation window, so measuring takes a second. */
@@ -292,18 +257,6 @@ find_row_subtitle (GtkWidget *widget, const char *prefix)
         return found;
     }
   return NULL;
-}
-
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_stored (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
 }
 
 /* Measure, then Apply; @with_kagent: the preflight found the fake kagent, so T030 asks it too. */
@@ -350,8 +303,8 @@ check_right_sizing (gboolean with_kagent)
     g_autoptr(TdPreflight) preflight = td_preflight_new (fake->runner);
     g_autoptr(GAsyncResult) result = NULL;
 
-    td_preflight_run_async (preflight, NULL, NULL, store_result, &result);
-    wait_until (result_stored, &result);
+    td_preflight_run_async (preflight, NULL, NULL, fake_tools_store_result, &result);
+    fake_tools_wait_result (&result, WIDGET_TEST_DEADLINE_SECONDS);
     td_wizard_page_set_preflight (TD_WIZARD_PAGE (page), preflight);
   }
 
@@ -365,7 +318,8 @@ check_right_sizing (gboolean with_kagent)
   else
     g_assert_nonnull (find_row_subtitle (page, "Measured by Todo Deploy from the metrics API (kagent is not installed)."));
   g_assert_true (gtk_widget_activate_action (page, "phase.apply-rightsizing", NULL));
-  wait_until (audit_has_a_line, td_deployment_get_audit_log (deployment));
+  widget_test_wait_until (audit_has_a_line, td_deployment_get_audit_log (deployment),
+                          "Apply to write the right-sizing line to the audit log");
 
   /* request = p95 × 1.2, limit = peak × 1.5: 40m → 48m / 60m→100m floor; 200Mi → 240Mi / 300Mi. */
   g_assert_true (g_file_get_contents (values_path, &values, NULL, NULL));
@@ -393,20 +347,6 @@ static void
 test_right_sizing_with_kagent (void)
 {
   check_right_sizing (TRUE);
-}
-
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (window))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
 }
 
 static gboolean
@@ -456,7 +396,7 @@ test_commit_after_confirmation (void)
 
   /* The commands are shown first; nothing has run yet. */
   g_assert_true (gtk_widget_activate_action (page, "phase.commit", NULL));
-  dialog = find_message_dialog ();
+  dialog = widget_test_find_message_dialog ();
   g_assert_nonnull (dialog);
   label = adw_message_dialog_get_extra_child (dialog);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==,
@@ -464,7 +404,7 @@ test_commit_after_confirmation (void)
                    "git commit -m 'Phase IV: Dockerfiles, Helm chart and agent audit log for the Todo Chatbot on Minikube'\n");
   g_assert_false (committed (project));
   adw_message_dialog_response (dialog, "commit");
-  wait_until (committed, project);
+  widget_test_wait_until (committed, project, "git to commit in the project (a branch under .git/refs/heads)");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&deployment);
@@ -508,7 +448,7 @@ test_window_resumes (void)
   td_window_open_project (window, dir);
   data[0] = window;
   data[1] = (gpointer) "cluster";
-  wait_until (window_on_phase, data);
+  widget_test_wait_until (window_on_phase, data, "the window to open on the Cluster phase");
   saved = td_progress_load (project, NULL);
   g_assert_cmpstrv (saved, ((const char * const []) { "setup", NULL }));
   gtk_window_destroy (GTK_WINDOW (window));

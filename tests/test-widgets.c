@@ -12,24 +12,20 @@
 #include "td-source-style.h"
 #include "td-welcome-page.h"
 #include "td-window.h"
-
-/* Every AdwPreferencesRow title under @widget, depth first. */
-static void
-collect_row_titles (GtkWidget *widget, GPtrArray *titles)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    g_ptr_array_add (titles, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    collect_row_titles (child, titles);
-}
+#include "widget-test-util.h"
 
 static gboolean
-titles_contain_prefix (GPtrArray *titles, const char *prefix)
+is_row_titled (GtkWidget *widget, gconstpointer prefix)
 {
-  for (guint i = 0; i < titles->len; i++)
-    if (g_str_has_prefix (titles->pdata[i], prefix))
-      return TRUE;
-  return FALSE;
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), prefix);
+}
+
+/* Whether an AdwPreferencesRow under @widget has a title that starts with @prefix. */
+static gboolean
+has_row_titled (GtkWidget *widget, const char *prefix)
+{
+  return widget_test_find (widget, is_row_titled, prefix) != NULL;
 }
 
 static void
@@ -67,15 +63,48 @@ test_log_view_is_bounded (void)
   g_object_unref (view);
 }
 
-static void
-settle (void)
+typedef struct {
+  GtkAdjustment *adj;
+  double         upper, value, page_size;
+  guint          still_frames;   /* frames drawn in a row with the same scroll range and position */
+} Layout;
+
+static gboolean
+count_still_frames (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
-  for (guint i = 0; i < 100; i++)
-    {
-      g_usleep (5000);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
+  Layout *layout = data;
+  double upper = gtk_adjustment_get_upper (layout->adj);
+  double value = gtk_adjustment_get_value (layout->adj);
+  double page_size = gtk_adjustment_get_page_size (layout->adj);
+
+  if (upper == layout->upper && value == layout->value && page_size == layout->page_size && page_size > 0)
+    layout->still_frames++;
+  else
+    layout->still_frames = 0;
+  layout->upper = upper;
+  layout->value = value;
+  layout->page_size = page_size;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+layout_settled (gpointer data)
+{
+  return ((Layout *) data)->still_frames >= 3;
+}
+
+/* The text view measures new lines a few at a time, frame by frame, and the view follows (or not)
+ * as the scroll range grows: waits until three frames in a row left the range and the position as
+ * they were. */
+static void
+wait_layout_settled (GtkWidget *view, GtkAdjustment *adj)
+{
+  Layout layout = { adj, -1.0, -1.0, -1.0, 0 };
+  guint tick = gtk_widget_add_tick_callback (view, count_still_frames, &layout, NULL);
+
+  widget_test_wait_until (layout_settled, &layout,
+                          "the log view to lay its lines out (its scroll range and position unchanged for three frames)");
+  gtk_widget_remove_tick_callback (view, tick);
 }
 
 static GtkAdjustment *
@@ -104,15 +133,15 @@ test_log_view_follows_the_end (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 200);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
-  settle ();
   adj = log_view_adjustment (view);
   g_assert_nonnull (adj);
+  wait_layout_settled (view, adj);
   g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
   g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=, gtk_adjustment_get_upper (adj) - 12.0);
 
   for (guint i = 0; i < 100; i++)
     td_log_view_append_line (TD_LOG_VIEW (view), TD_STREAM_STDERR, "later line");
-  settle ();
+  wait_layout_settled (view, adj);
   g_assert_cmpfloat (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj), >=, gtk_adjustment_get_upper (adj) - 12.0);
 
   /* The user turns the wheel up to read: the view stays where they put it. */
@@ -133,7 +162,7 @@ test_log_view_follows_the_end (void)
   gtk_adjustment_set_value (adj, 0.0);
   for (guint i = 0; i < 100; i++)
     td_log_view_append_line (TD_LOG_VIEW (view), TD_STREAM_STDOUT, "while reading");
-  settle ();
+  wait_layout_settled (view, adj);
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0.0);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -152,15 +181,13 @@ test_phase_pages_list_their_tasks (void)
     {
       g_autoptr(TdPhase) phase = g_list_model_get_item (phases, i);
       GtkWidget *page = g_object_ref_sink (td_phase_page_new (phase));
-      g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
       GListModel *tasks = td_phase_get_tasks (phase);
 
-      collect_row_titles (page, titles);
       for (guint t = 0; t < g_list_model_get_n_items (tasks); t++)
         {
           g_autoptr(TdTask) task = g_list_model_get_item (tasks, t);
           g_autofree char *prefix = g_strdup_printf ("%s · ", td_task_get_id (task));
-          g_assert_true (titles_contain_prefix (titles, prefix));
+          g_assert_true (has_row_titled (page, prefix));
         }
       /* The page is complete exactly when its phase passed. */
       g_assert_false (td_wizard_page_get_complete (TD_WIZARD_PAGE (page)));
@@ -198,36 +225,11 @@ test_audit_log_window_without_file (void)
   g_rmdir (dir);
 }
 
-static GtkWidget *
-find_actionable (GtkWidget *widget, const char *action_name)
-{
-  if (GTK_IS_ACTIONABLE (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action_name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static guint
-count_sidebar_rows (GtkWidget *widget)
-{
-  guint n = TD_IS_SIDEBAR_ROW (widget) ? 1 : 0;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    n += count_sidebar_rows (child);
-  return n;
-}
-
 static void
 test_window_starts_on_welcome (void)
 {
   g_autoptr(TdApplication) app = td_application_new ();
-  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sidebar_rows = NULL;
   TdWindow *window;
   GtkWidget *next, *back;
 
@@ -237,12 +239,12 @@ test_window_starts_on_welcome (void)
   window = td_window_new (app);
   g_assert_true (TD_IS_WINDOW (window));
   /* Welcome plus the eight phases. */
-  g_assert_cmpuint (count_sidebar_rows (GTK_WIDGET (window)), ==, 9);
-  collect_row_titles (GTK_WIDGET (window), titles);
-  g_assert_true (titles_contain_prefix (titles, "Project Folder"));
+  sidebar_rows = widget_test_find_all_by_type (GTK_WIDGET (window), TD_TYPE_SIDEBAR_ROW);
+  g_assert_cmpuint (sidebar_rows->len, ==, 9);
+  g_assert_true (has_row_titled (GTK_WIDGET (window), "Project Folder"));
   /* Nothing is complete yet, and Welcome is first: both Next and Back are disabled. */
-  next = find_actionable (GTK_WIDGET (window), "win.next");
-  back = find_actionable (GTK_WIDGET (window), "win.back");
+  next = widget_test_find_actionable (GTK_WIDGET (window), "win.next");
+  back = widget_test_find_actionable (GTK_WIDGET (window), "win.back");
   g_assert_nonnull (next);
   g_assert_nonnull (back);
   g_assert_false (gtk_widget_get_sensitive (next));
@@ -318,7 +320,7 @@ test_wizard_page_part_actions (void)
 
   /* A button inside the page follows it; the class's phase.run is still there beside it. */
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "phase.part-test");
-  gtk_box_append (GTK_BOX (gtk_widget_get_parent (find_actionable (page, "phase.run"))), button);
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (widget_test_find_actionable (page, "phase.run"))), button);
   g_assert_true (gtk_widget_get_sensitive (button) && gtk_widget_is_sensitive (button));
   g_simple_action_set_enabled (action, FALSE);
   g_assert_false (gtk_widget_is_sensitive (button));

@@ -2,7 +2,8 @@
 """The bundled charts/todo-app checked with the real helm: lint, what it renders, that every value
 governs the output, and that values.schema.json rejects bad values.
 
-usage: test-chart.py SOURCE_ROOT HELM   (HELM empty: helm was not found, the test is skipped)
+usage: test-chart.py SOURCE_ROOT HELM   (HELM empty: helm was not found, the test is skipped; under
+                                        CI=true it fails instead, see tests/real_tools.py)
 """
 import copy
 import os
@@ -15,6 +16,9 @@ try:
     import yaml
 except ImportError:
     sys.exit("PyYAML is missing: install python3-yaml (build-aux/install-deps does)")
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import real_tools  # noqa: E402
 
 SKIP = 77  # meson's exit code for a skipped test
 
@@ -279,6 +283,7 @@ class ChartTest(unittest.TestCase):
 
 if __name__ == "__main__":
     if not HELM or not os.access(HELM, os.X_OK):
-        print("helm not found (run build-aux/install-deps); skipping", file=sys.stderr)
-        sys.exit(SKIP)
+        must_fail, message = real_tools.missing("helm", "in _deps/bin, where build-aux/install-deps puts it")
+        print(message + ("" if must_fail else "; skipping"), file=sys.stderr)
+        sys.exit(1 if must_fail else SKIP)
     unittest.main(argv=[sys.argv[0], "-v"])

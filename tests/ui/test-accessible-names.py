@@ -8,55 +8,31 @@ import os
 import re
 import subprocess
 import sys
-import time
 
-try:
-    import importlib.util
-    HAVE_PYATSPI = importlib.util.find_spec('pyatspi') is not None
-except ImportError:
-    HAVE_PYATSPI = False
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import walkthrough_lib as lib  # noqa: E402
+from walkthrough_lib import HAVE_PYATSPI, WalkError, find_all, walk, wait_for  # noqa: E402
 
-# pyatspi is imported only once the application holds its X connection: importing it starts the
-# accessibility bus, whose launcher connects to X and leaves again, and a bare Xvfb resets when its
-# last client leaves (an application connecting at that moment fails with "cannot open display").
-pyatspi = None
-INTERACTIVE = set()
+# The states a finished preflight check shows beside its row (td-welcome-page.c); while it runs
+# the row shows a spinner instead, and its status image says "checking" or "not checked yet".
+FINISHED = ('passed', 'needs attention', 'failed')
+CHECK_LISTS = ('Required Tools', 'AI Agents (Optional)', 'Project Layout')
 
 
-def load_pyatspi():
-    global pyatspi, INTERACTIVE
-    import pyatspi as module
-    pyatspi = module
-    INTERACTIVE = {
-    pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
-    pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_ENTRY, pyatspi.ROLE_PASSWORD_TEXT,
-    pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_SLIDER, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_LINK,
-    pyatspi.ROLE_TEXT, pyatspi.ROLE_TERMINAL,
+def interactive_roles(pyatspi):
+    return {
+        pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
+        pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_ENTRY, pyatspi.ROLE_PASSWORD_TEXT,
+        pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_SLIDER, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_LINK,
+        pyatspi.ROLE_TEXT, pyatspi.ROLE_TERMINAL,
     }
 
 
-def find_app(timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        desktop = pyatspi.Registry.getDesktop(0)
-        for i in range(desktop.childCount):
-            app = desktop.getChildAtIndex(i)
-            if app is not None and app.name in ('todo-deploy', 'Todo Deploy'):
-                return app
-        time.sleep(0.2)
-    return None
-
-
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    for i in range(node.childCount):
-        try:
-            child = node.getChildAtIndex(i)
-        except Exception:
-            continue
-        yield from walk(child, depth + 1)
+def preflight_finished(app):
+    """Every row of the Welcome page's check lists shows a finished state (and there are rows)."""
+    rows = [row for name in CHECK_LISTS for lst in find_all(app, 'list', name) for row in find_all(lst, 'list item')]
+    return bool(rows) and all(any(lib.spoken(image.name) in FINISHED for image in find_all(row, 'image'))
+                              for row in rows)
 
 
 # With no name of its own, GTK 4.8 reports the widget's type name ("GtkImage", "GtkMenuButton"):
@@ -88,15 +64,17 @@ def main():
     if not HAVE_PYATSPI:
         print('1..0 # SKIP python3-pyatspi is not installed')
         return 0
+    lib.hold_display()
     app_process = subprocess.Popen([os.path.join(build, 'src', 'todo-deploy'), '--project', project], env=env)
     try:
-        time.sleep(1)
-        load_pyatspi()
-        app = find_app()
-        if app is None:
-            print('1..1\nnot ok 1 - todo-deploy never appeared on the accessibility bus')
+        pyatspi = lib.load_pyatspi()
+        interactive = interactive_roles(pyatspi)
+        try:
+            app = lib.wait_for_app()
+            wait_for('the preflight to fill its rows', lambda: preflight_finished(app))
+        except WalkError as error:
+            print('1..1\nnot ok 1 - %s' % error)
             return 1
-        time.sleep(2)  # the preflight fills its rows
         sidebar = None
         for node in walk(app):
             if node.getRoleName() in ('list', 'list box') and node.name == 'Phases':
@@ -111,7 +89,7 @@ def main():
         unnamed = []
         checked = 0
         for node in walk(app):
-            if node.getRole() in INTERACTIVE:
+            if node.getRole() in interactive:
                 checked += 1
                 if not has_name(node):
                     entry = path_of(node)

@@ -20,15 +20,53 @@ try:
 except ImportError:
     HAVE_PYATSPI = False
 
-# pyatspi is imported only once the application holds its X connection (see
-# test-accessible-names.py: a bare Xvfb resets when the bus launcher, its last client, leaves).
+# pyatspi is imported by load_pyatspi(), once this process holds its own X connection (see
+# hold_display()).
 pyatspi = None
+_display = None
 
 STEP_TIMEOUT = 60   # seconds any one step may take before the walk gives up
 
 
 class WalkError(Exception):
     pass
+
+
+# ---- the display and the accessibility bus ----------------------------------------------------
+
+def hold_display():
+    """Opens a connection to the X server and keeps it for the life of this process. A bare Xvfb
+    resets when its last client leaves: importing pyatspi starts the accessibility bus, whose
+    launcher connects to X and leaves again, and an application connecting at that moment fails
+    with "cannot open display". While this connection is held the server never runs out of
+    clients, so nothing has to wait for the application to connect first. Without an X display
+    (DISPLAY unset) it does nothing."""
+    global _display
+    if _display is None and os.environ.get('DISPLAY'):
+        import ctypes
+        import ctypes.util
+        xlib = ctypes.CDLL(ctypes.util.find_library('X11') or 'libX11.so.6')
+        xlib.XOpenDisplay.restype = ctypes.c_void_p
+        xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        _display = xlib.XOpenDisplay(None)
+        if not _display:
+            raise WalkError('cannot open the X display %s' % os.environ['DISPLAY'])
+    return _display
+
+
+def load_pyatspi():
+    """Imports pyatspi (starting the accessibility bus) with the display held; returns it."""
+    global pyatspi
+    hold_display()
+    if pyatspi is None:
+        import pyatspi as module
+        pyatspi = module
+    return pyatspi
+
+
+def wait_for_app(timeout=30):
+    """The running todo-deploy, as the accessibility bus shows it."""
+    return wait_for('todo-deploy on the accessibility bus', find_app, timeout)
 
 
 # ---- finding things as a screen reader does ---------------------------------------------------
@@ -505,6 +543,7 @@ def run_walkthrough(make_steps, extra_env=None, prefix='td-walkthrough-', open_p
             os.path.join(build, 'screenshots', prefix.strip('-'))
         os.makedirs(screenshots, exist_ok=True)
 
+        hold_display()
         # Its stderr goes to a file (checked for criticals), and is replayed on ours at the end.
         app_log = os.path.join(tmp, 'todo-deploy.log')
         app_stderr = open(app_log, 'w')
@@ -512,12 +551,9 @@ def run_walkthrough(make_steps, extra_env=None, prefix='td-walkthrough-', open_p
         app_process = subprocess.Popen(argv, env=env, stderr=app_stderr)
         app_stderr.close()
         processes.append(app_process)
-        time.sleep(1)
-        global pyatspi
-        import pyatspi as module
-        pyatspi = module
         try:
-            app = wait_for('todo-deploy on the accessibility bus', lambda: find_app(), 30)
+            load_pyatspi()
+            app = wait_for_app()
             walk_through = Walk(app, screenshots)
         except WalkError as error:
             print('1..1\nnot ok 1 - the wizard could not be found on the accessibility bus\n# %s' % error)
