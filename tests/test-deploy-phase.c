@@ -302,7 +302,8 @@ test_deploy_end_to_end (Fixture *fixture, gconstpointer data)
   g_autofree char *values_text = NULL;
   g_autoptr(TdYamlNode) values = NULL;
   const TdYamlNode *defaults = td_values_lookup (td_plan_get_settings (fixture->plan), "values");
-  g_autoptr(TdAuditLog) audit = td_audit_log_new (fixture->project);
+  g_autoptr(TdAuditLog) audit = td_audit_log_new (fixture->project, td_plan_get_setting (fixture->plan, "audit_log"),
+                                                  td_plan_get_setting (fixture->plan, "audit_header"));
   g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *calls = NULL;
   guint helm_lines = 0;
