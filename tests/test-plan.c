@@ -812,6 +812,15 @@ test_bundled_roles_actions_pages (void)
   g_assert_nonnull (td_plan_get_diagnosis_rules (plan));
 }
 
+/* The first lines of phase "one" (lines 4–9), up to its tasks. */
+#define PHASE_ONE_HEAD \
+  "  - id: one\n" \
+  "    title: T\n" \
+  "    seed_title: S\n" \
+  "    purpose: P\n" \
+  "    page: phase\n" \
+  "    tasks:\n"
+
 static void
 test_minimal_plan_loads (void)
 {
@@ -851,12 +860,7 @@ static const BadPlan bad_plans[] = {
     "bad.yaml:4:5: this phase has no “gate”, which it needs" },
   { "missing-task-title",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - id: T001\n"
     "        kind: command\n"
     "        command: echo\n"
@@ -870,12 +874,7 @@ static const BadPlan bad_plans[] = {
     "bad.yaml:1:1: this plan has no “settings”, which it needs" },
   { "unknown-task-kind",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - id: T001\n"
     "        title: Do\n"
     "        kind: shell\n"
@@ -944,12 +943,7 @@ static const BadPlan bad_plans[] = {
     "bad.yaml:10:14: task id “T1” must be a T and three digits, like T007" },
   { "agent-without-prompt",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - id: T001\n"
     "        title: Ask\n"
     "        kind: agent\n"
@@ -959,36 +953,21 @@ static const BadPlan bad_plans[] = {
     "bad.yaml:12:15: task T001 is an agent task but has no “prompt”" },
   { "unknown-agent",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Ask, kind: agent, agent: clippy, prompt: hi}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
     "bad.yaml:10:52: unknown agent “clippy” (known agents: gordon, kubectl-ai, kagent)" },
   { "command-without-command",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Run, kind: command}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
     "bad.yaml:10:38: task T001 is a command task but has no “command”" },
   { "unknown-role",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Run, kind: command, command: echo, role: build-rocket}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
@@ -996,36 +975,21 @@ static const BadPlan bad_plans[] = {
     "build-image, standalone-fix, helm-install, analyse-health, measure, helm-upgrade)" },
   { "role-of-another-kind",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Run, kind: command, command: echo, role: analyse-health}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
     "bad.yaml:10:68: the role “analyse-health” is for agent tasks; task T001 is a command task" },
   { "manual-without-action",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Note, kind: manual}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
     "bad.yaml:10:39: task T001 is a manual task but names no “action” (what the wizard does for it)" },
   { "unknown-action",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Note, kind: manual, action: dance}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
@@ -1033,12 +997,7 @@ static const BadPlan bad_plans[] = {
     "write-values, record-url, commit)" },
   { "action-without-its-key",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Note, kind: manual, action: commit}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
@@ -1066,12 +1025,7 @@ static const BadPlan bad_plans[] = {
     NULL /* checked below: the message lists the known diagnoses */ },
   { "unknown-task-key",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    page: phase\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - id: T001\n"
     "        title: Do\n"
     "        kind: command\n"
