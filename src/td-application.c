@@ -12,6 +12,8 @@
 struct _TdApplication
 {
   AdwApplication parent_instance;
+
+  char          *plan_file;   /* --plan FILE, absolute; NULL: the bundled plan */
 };
 
 G_DEFINE_FINAL_TYPE (TdApplication, td_application, ADW_TYPE_APPLICATION)
@@ -38,6 +40,7 @@ run_status (GVariantDict *options)
 {
   TdStatusOptions status = { .watch = g_variant_dict_contains (options, "watch") };
 
+  g_variant_dict_lookup (options, "plan", "^&ay", &status.plan);
   g_variant_dict_lookup (options, "project", "^&ay", &status.project);
   g_variant_dict_lookup (options, "kubeconfig", "^&ay", &status.kubeconfig);
   g_variant_dict_lookup (options, "context", "&s", &status.context);
@@ -61,11 +64,13 @@ td_application_handle_local_options (GApplication *app, GVariantDict *options)
       g_autoptr(GString) err = g_string_new (NULL);
       const char *file = NULL;
       const char *task = NULL;
+      const char *plan = NULL;
       int status;
 
       g_variant_dict_lookup (options, "check-artifact", "^&ay", &file);
       g_variant_dict_lookup (options, "task", "&s", &task);
-      status = td_check_artifact_cli_run (file, task, out, err);
+      g_variant_dict_lookup (options, "plan", "^&ay", &plan);
+      status = td_check_artifact_cli_run (file, task, plan, out, err);
       g_print ("%s", out->str);
       g_printerr ("%s", err->str);
       return status;
@@ -78,6 +83,7 @@ td_application_handle_local_options (GApplication *app, GVariantDict *options)
 
       g_variant_dict_lookup (options, "project", "^&ay", &verify.project);
       g_variant_dict_lookup (options, "kubeconfig", "^&ay", &verify.kubeconfig);
+      g_variant_dict_lookup (options, "plan", "^&ay", &verify.plan);
       return td_verify_cli_run (&verify, NULL, stdout, stderr);
     }
   return -1;
@@ -89,9 +95,18 @@ td_application_command_line (GApplication *app, GApplicationCommandLine *command
   TdApplication *self = TD_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   const char *project = NULL;
+  const char *plan = NULL;
   TdWindow *window;
 
   g_variant_dict_lookup (options, "project", "^&ay", &project);
+  /* A plan given to a second launch applies to the window it opens, when it opens one. */
+  if (g_variant_dict_lookup (options, "plan", "^&ay", &plan) && plan[0] != '\0' &&
+      gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL)
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, plan);
+      g_autofree char *path = g_file_get_path (file);
+      td_application_set_plan_file (self, path);
+    }
   window = get_or_create_window (self);
   if (project != NULL && project[0] != '\0')
     {
@@ -142,10 +157,18 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+td_application_finalize (GObject *object)
+{
+  g_free (TD_APPLICATION (object)->plan_file);
+  G_OBJECT_CLASS (td_application_parent_class)->finalize (object);
+}
+
+static void
 td_application_class_init (TdApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = td_application_finalize;
   app_class->activate = td_application_activate;
   app_class->startup = td_application_startup;
   app_class->handle_local_options = td_application_handle_local_options;
@@ -158,6 +181,8 @@ td_application_init (TdApplication *self)
   static const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { "project", 'p', 0, G_OPTION_ARG_FILENAME, NULL, N_("Open the Todo Chatbot project in DIR"), N_("DIR") },
+    { "plan", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Follow the deployment plan in FILE instead of the bundled one (also with --verify, --status and --check-artifact)"), N_("FILE") },
     { "check-artifact", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Check FILE (an artifact, or an agent’s raw output; - reads standard input) against the contract of the task given with --task, print what is wrong and exit"), N_("FILE") },
     { "task", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The task (T007, T011, T016…) for --check-artifact"), N_("TNNN") },
@@ -184,4 +209,19 @@ td_application_new (void)
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/io/github/tododeploy/TodoDeploy",
                        NULL);
+}
+
+const char *
+td_application_get_plan_file (TdApplication *self)
+{
+  g_return_val_if_fail (TD_IS_APPLICATION (self), NULL);
+  return self->plan_file;
+}
+
+void
+td_application_set_plan_file (TdApplication *self, const char *plan_file)
+{
+  g_return_if_fail (TD_IS_APPLICATION (self));
+  g_free (self->plan_file);
+  self->plan_file = g_strdup (plan_file);
 }

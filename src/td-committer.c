@@ -45,7 +45,7 @@ on_commit_response (AdwMessageDialog *dialog, const char *response, TdCommitter 
   g_simple_action_set_enabled (self->action, FALSE);
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
-  td_git_commit_run_async (deployment, commands, self->cancellable, committed, g_object_ref (self));
+  td_git_commit_run_async (deployment, td_task_get_id (self->task), commands, self->cancellable, committed, g_object_ref (self));
 }
 
 static void

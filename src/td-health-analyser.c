@@ -46,7 +46,8 @@ health_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     text = g_strdup_printf (_("kagent:\n%s"), report->text);
   td_task_rows_show (self->rows, self->task, TD_CHECK_STATUS_OK, text);
-  audit_text = g_strdup_printf (_("Appended a [%s] line to %s."), report->tag, TD_AUDIT_LOG_FILE_NAME);
+  audit_text = g_strdup_printf (_("Appended a [%s] line to %s."), report->tag,
+                                td_audit_log_get_file_name (td_deployment_get_audit_log (td_wizard_page_get_deployment (self->page))));
   td_task_rows_show (self->rows, self->audit_task, TD_CHECK_STATUS_OK, audit_text);
 }
 

@@ -198,15 +198,6 @@ find_tag (const char * const *argv)
   return NULL;
 }
 
-static gboolean
-is_standalone_check (TdTask *task)
-{
-  const char *expect = td_yaml_mapping_get_string (td_task_get_node (task), "expect");
-
-  return td_task_get_kind (task) == TD_TASK_KIND_CHECK && expect != NULL &&
-         strstr (expect, "standalone") != NULL;
-}
-
 static TdTask *
 find_agent_task (TdPhase *phase)
 {
@@ -1068,7 +1059,7 @@ append_audit_line (TdImagePage *self, guint64 size_bytes)
       return;
     }
   self->audit_written = TRUE;
-  shown = g_strdup_printf (_("Recorded in %s: [%s] result=\"%s\""), TD_AUDIT_LOG_FILE_NAME, tag, result);
+  shown = g_strdup_printf (_("Recorded in %s: [%s] result=\"%s\""), td_audit_log_get_file_name (td_deployment_get_audit_log (deployment (self))), tag, result);
   set_message (self->audit_label, shown, NULL);
 }
 
@@ -1377,14 +1368,12 @@ td_image_page_constructed (GObject *object)
   for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {
       g_autoptr(TdTask) task = g_list_model_get_item (tasks, i);
-      const char *command = td_task_get_command (task);
-
-      if (td_task_get_kind (task) == TD_TASK_KIND_COMMAND && command != NULL && g_str_has_prefix (command, "docker build"))
+      if (td_task_get_role (task) == TD_TASK_ROLE_BUILD_IMAGE)
         self->build_task = task;
       else if (td_task_get_n_audit_entries (task) > 0 &&
                g_strcmp0 (td_task_get_audit_entry (task, 0)->about, td_task_get_id (self->agent_task)) == 0)
         self->audit_task = task;
-      else if (is_standalone_check (task))
+      else if (td_task_get_role (task) == TD_TASK_ROLE_STANDALONE_FIX)
         self->standalone_task = task;
     }
   g_return_if_fail (self->build_task != NULL);

@@ -681,7 +681,7 @@ append_audit_lines (TdManifestsPage *self)
     }
   else if (shown->len > 0)
     {
-      g_autofree char *text = g_strdup_printf (_("Recorded in %s:\n%s"), TD_AUDIT_LOG_FILE_NAME, shown->str);
+      g_autofree char *text = g_strdup_printf (_("Recorded in %s:\n%s"), td_audit_log_get_file_name (td_deployment_get_audit_log (deployment (self))), shown->str);
 
       set_message (self->audit_label, text, NULL);
     }

@@ -105,17 +105,6 @@ phase_watches_pods (TdPhase *phase)
   return FALSE;
 }
 
-static gboolean
-task_has_fallback (TdTask *task, const char *fallback)
-{
-  return g_strcmp0 (td_yaml_mapping_get_string (td_task_get_node (task), "fallback"), fallback) == 0;
-}
-
-static gboolean
-task_runs (TdTask *task, const char *command_prefix)
-{
-  return g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", command_prefix);
-}
 
 /* ---- building the page ----------------------------------------------------------------------- */
 
@@ -134,7 +123,10 @@ populate (TdPhasePage *self, TdPhase *phase)
 {
   TdWizardPage *page = TD_WIZARD_PAGE (self);
   GListModel *tasks = td_phase_get_tasks (phase);
-  TdTask *health_task = NULL, *usage_task = NULL, *upgrade_task = NULL, *commit_task = NULL;
+  TdTask *health_task = td_task_list_find_role (tasks, TD_TASK_ROLE_ANALYSE_HEALTH);
+  TdTask *usage_task = td_task_list_find_role (tasks, TD_TASK_ROLE_MEASURE);
+  TdTask *upgrade_task = td_task_list_find_role (tasks, TD_TASK_ROLE_HELM_UPGRADE);
+  TdTask *commit_task = td_task_list_find_action (tasks, TD_TASK_ACTION_COMMIT);
 
   gtk_label_set_label (self->title_label, td_phase_get_seed_title (phase));
   gtk_label_set_label (self->purpose_label, td_phase_get_purpose (phase));
@@ -143,25 +135,14 @@ populate (TdPhasePage *self, TdPhase *phase)
     gtk_label_set_label (self->story_label, td_phase_get_story (phase));
   self->tasks = td_task_rows_new (self->tasks_group, phase);
 
-  /* Which task gets which extra: the first of each kind; the upgrade is the first command after
-   * the measuring. */
+  /* Which task gets which extra: the plan names them by role (the commit by its action). */
+  self->helm_task = td_task_list_find_role (tasks, TD_TASK_ROLE_HELM_INSTALL);
   for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {
       g_autoptr(TdTask) task = g_list_model_get_item (tasks, i);
 
-      if (task_has_fallback (task, "pod-health") && health_task == NULL)
-        health_task = task;
-      else if (task_has_fallback (task, "pod-metrics") && usage_task == NULL)
-        usage_task = task;
-      else if (td_task_get_kind (task) == TD_TASK_KIND_MANUAL && commit_task == NULL &&
-               td_yaml_mapping_get (td_task_get_node (task), "paths") != NULL)
-        commit_task = task;
-      else if (usage_task != NULL && upgrade_task == NULL && td_task_get_kind (task) == TD_TASK_KIND_COMMAND)
-        upgrade_task = task;
       if (td_secret_task_handles (task))
         self->secret_task = task;
-      if (task_runs (task, "helm upgrade --install"))
-        self->helm_task = task;
     }
 
   if (self->helm_task != NULL)

@@ -50,6 +50,7 @@ connected (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   self->monitor = td_pod_monitor_new (client, namespace_ ? namespace_ : context_namespace, selector);
+  td_pod_monitor_set_diagnosis_rules (self->monitor, td_plan_get_diagnosis_rules (plan));
   td_pod_table_set_monitor (self->table, self->monitor);
   td_pod_monitor_start (self->monitor);
 }

@@ -155,7 +155,7 @@ td_task_rows_new (AdwPreferencesGroup *group, TdPhase *phase)
 
       g_hash_table_insert (self->rows, g_strdup (td_task_get_id (task)), row);
       adw_preferences_group_add (group, row);
-      if (g_str_has_prefix (td_task_get_run (task) ? td_task_get_run (task) : "", "minikube start"))
+      if (td_task_get_role (task) == TD_TASK_ROLE_MINIKUBE_START)
         adw_preferences_group_add (group, make_memory_hint_row ());
     }
   return self;

@@ -23,6 +23,7 @@ struct _TdWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  char                 *plan_file;      /* --plan FILE, or NULL for the bundled plan */
   TdPlan               *plan;
   TdRunner             *runner;
   TdPreflight          *preflight;
@@ -45,6 +46,45 @@ struct _TdWindow
 };
 
 G_DEFINE_FINAL_TYPE (TdWindow, td_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_PLAN_FILE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The page registry: which page class shows a phase, by the `page:` the plan gives it (after
+ * gnome-initial-setup's page table). */
+typedef GtkWidget *(*TdPageConstructor) (TdPhase *phase, TdPreflight *preflight);
+
+static GtkWidget *
+generic_phase_page_new (TdPhase *phase, TdPreflight *preflight)
+{
+  GtkWidget *page = td_phase_page_new (phase);
+
+  td_wizard_page_set_preflight (TD_WIZARD_PAGE (page), preflight);
+  return page;
+}
+
+static const struct {
+  TdPageKind         page;
+  TdPageConstructor  construct;
+} page_registry[] = {
+  { TD_PAGE_KIND_PHASE,     generic_phase_page_new },
+  { TD_PAGE_KIND_IMAGE,     td_image_page_new },
+  { TD_PAGE_KIND_MANIFESTS, td_manifests_page_new },
+};
+
+static GtkWidget *
+page_for_phase (TdPhase *phase, TdPreflight *preflight)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_registry); i++)
+    if (page_registry[i].page == td_phase_get_page (phase))
+      return page_registry[i].construct (phase, preflight);
+  g_return_val_if_reached (NULL);
+}
 
 static TdWizardPage *
 current_page (TdWindow *self)
@@ -242,7 +282,8 @@ show_audit_log_action (GtkWidget *widget, const char *action_name, GVariant *par
       return;
     }
   {
-    g_autoptr(TdAuditLog) log = td_audit_log_new (path);
+    g_autoptr(TdAuditLog) log = td_audit_log_new (path, td_plan_get_setting (self->plan, "audit_log"),
+                                                  td_plan_get_setting (self->plan, "audit_header"));
     dialog = GTK_WINDOW (td_audit_log_window_new (log));
   }
   gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
@@ -400,10 +441,11 @@ build_pages (TdWindow *self)
   g_autoptr(GError) error = NULL;
   GListModel *phases;
 
-  self->plan = td_plan_new_default (&error);
+  self->plan = td_plan_load (self->plan_file, &error);
   if (self->plan == NULL)
     {
-      /* The plan ships inside the binary; failing here is a packaging bug worth showing plainly. */
+      /* The bundled plan failing is a packaging bug, a --plan file an author's mistake: both are
+       * shown plainly, with the file, line and column. */
       GtkWidget *status = adw_status_page_new ();
       adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "dialog-error-symbolic");
       adw_status_page_set_title (ADW_STATUS_PAGE (status), _("The Deployment Plan Could Not Be Loaded"));
@@ -421,19 +463,8 @@ build_pages (TdWindow *self)
   for (guint i = 0; i < g_list_model_get_n_items (phases); i++)
     {
       g_autoptr(TdPhase) phase = g_list_model_get_item (phases, i);
-      GtkWidget *page;
+      GtkWidget *page = page_for_phase (phase, self->preflight);
 
-      /* Phases whose Dockerfile Gordon writes get the review-and-build page; phases whose
-       * manifests kubectl-ai writes, the review-and-accept page; the rest, the generic page. */
-      if (td_image_page_handles_phase (phase))
-        page = td_image_page_new (phase, self->preflight);
-      else if (td_manifests_page_handles_phase (phase))
-        page = td_manifests_page_new (phase, self->preflight);
-      else
-        {
-          page = td_phase_page_new (phase);
-          td_wizard_page_set_preflight (TD_WIZARD_PAGE (page), self->preflight);
-        }
       add_page (self, page, phase);
       g_signal_connect_object (phase, "notify::state", G_CALLBACK (on_phase_state_changed), self, 0);
     }
@@ -482,6 +513,51 @@ td_window_dispose (GObject *object)
 }
 
 static void
+td_window_finalize (GObject *object)
+{
+  g_free (TD_WINDOW (object)->plan_file);
+  G_OBJECT_CLASS (td_window_parent_class)->finalize (object);
+}
+
+static void
+td_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TdWindow *self = TD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN_FILE:
+      self->plan_file = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+td_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TdWindow *self = TD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN_FILE:
+      g_value_set_string (value, self->plan_file);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+td_window_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (td_window_parent_class)->constructed (object);
+  /* After the properties: the plan file decides the pages. */
+  build_pages (TD_WINDOW (object));
+}
+
+static void
 td_window_class_init (TdWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -489,7 +565,17 @@ td_window_class_init (TdWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = td_window_dispose;
+  object_class->finalize = td_window_finalize;
+  object_class->set_property = td_window_set_property;
+  object_class->get_property = td_window_get_property;
+  object_class->constructed = td_window_constructed;
   window_class->close_request = td_window_close_request;
+
+  /* The plan the window follows: a file (`--plan FILE`), or NULL for the bundled plan. */
+  properties[PROP_PLAN_FILE] =
+    g_param_spec_string ("plan-file", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TD_TYPE_LOG_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tododeploy/TodoDeploy/td-window.ui");
@@ -557,13 +643,14 @@ td_window_init (TdWindow *self)
       g_action_group_change_action_state (G_ACTION_GROUP (self), "show-log",
                                           g_variant_new_boolean (g_settings_get_boolean (self->settings, "log-visible")));
     }
-  build_pages (self);
 }
 
 TdWindow *
 td_window_new (TdApplication *application)
 {
-  return g_object_new (TD_TYPE_WINDOW, "application", application, NULL);
+  return g_object_new (TD_TYPE_WINDOW, "application", application,
+                       "plan-file", application != NULL ? td_application_get_plan_file (application) : NULL,
+                       NULL);
 }
 
 void

@@ -7,6 +7,12 @@
 #include "td-error.h"
 #include "td-audit-log.h"
 
+/* The seed's audit log: the file name and header the plan's settings give (the log itself takes
+ * them as parameters). */
+#define AUDIT_FILE "phase-iv-audit.log"
+#define AUDIT_HEADER \
+  "# Phase IV Agent Delegation Audit Log — format: [ISO-timestamp] [AGENT] prompt=\"...\" result=\"...\""
+
 #define HELPER_FLAG "--append-helper"
 #define HELPER_LINES 1000
 #define HELPER_FILLER_LEN 3000
@@ -23,7 +29,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   f->dir = g_dir_make_tmp ("td-audit-XXXXXX", &error);
   g_assert_no_error (error);
-  f->log = td_audit_log_new (f->dir);
+  f->log = td_audit_log_new (f->dir, AUDIT_FILE, AUDIT_HEADER);
 }
 
 static void
@@ -86,7 +92,7 @@ test_path (Fixture *f, gconstpointer data)
 static void
 test_missing_project_dir (void)
 {
-  g_autoptr(TdAuditLog) log = td_audit_log_new ("/nonexistent-td-project");
+  g_autoptr(TdAuditLog) log = td_audit_log_new ("/nonexistent-td-project", AUDIT_FILE, AUDIT_HEADER);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (td_audit_log_ensure (log, &error));
@@ -117,7 +123,7 @@ test_line_format (Fixture *f, gconstpointer data)
   contents = read_log (f);
   lines = g_strsplit (contents, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
-  g_assert_cmpstr (lines[0], ==, TD_AUDIT_LOG_HEADER);
+  g_assert_cmpstr (lines[0], ==, AUDIT_HEADER);
   g_assert_cmpstr (lines[2], ==, "");
   g_assert_true (g_regex_match (regex, lines[1], 0, &match));
 
@@ -242,7 +248,7 @@ test_header_created_once (Fixture *f, gconstpointer data)
   g_assert_true (td_audit_log_ensure (f->log, &error));
   g_assert_no_error (error);
   first = read_log (f);
-  g_assert_cmpstr (first, ==, TD_AUDIT_LOG_HEADER "\n");
+  g_assert_cmpstr (first, ==, AUDIT_HEADER "\n");
 
   g_assert_true (td_audit_log_ensure (f->log, &error));
   append_ok (f, "ENV", "minikube start", "Minikube Running");
@@ -250,7 +256,7 @@ test_header_created_once (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   last = read_log (f);
-  g_assert_true (g_str_has_prefix (last, TD_AUDIT_LOG_HEADER "\n["));
+  g_assert_true (g_str_has_prefix (last, AUDIT_HEADER "\n["));
   g_assert_cmpuint (count_occurrences (last, "# Phase IV"), ==, 1);
   g_assert_cmpuint (count_occurrences (last, "\n"), ==, 2);
 }
@@ -262,7 +268,7 @@ test_append_creates_with_header (Fixture *f, gconstpointer data)
 
   append_ok (f, "HELM", "helm install todo-app charts/todo-app", "STATUS=deployed");
   contents = read_log (f);
-  g_assert_true (g_str_has_prefix (contents, TD_AUDIT_LOG_HEADER "\n["));
+  g_assert_true (g_str_has_prefix (contents, AUDIT_HEADER "\n["));
   g_assert_true (g_str_has_suffix (contents, "] [HELM] prompt=\"helm install todo-app charts/todo-app\" "
                                              "result=\"STATUS=deployed\"\n"));
 }
@@ -287,7 +293,7 @@ test_existing_file_kept (Fixture *f, gconstpointer data)
   append_ok (f, "GORDON", "p", "r");
   contents = read_log (f);
   g_assert_true (g_str_has_prefix (contents, previous));
-  g_assert_null (strstr (contents, TD_AUDIT_LOG_HEADER));
+  g_assert_null (strstr (contents, AUDIT_HEADER));
 
   entries = td_audit_log_read_entries (f->log, &error);
   g_assert_no_error (error);
@@ -324,7 +330,7 @@ static void
 test_read_entries (Fixture *f, gconstpointer data)
 {
   const char *text =
-    TD_AUDIT_LOG_HEADER "\n"
+    AUDIT_HEADER "\n"
     "\n"
     "not an entry\n"
     "[2026-11-21T05:15:25Z] [GORDON] prompt=\"unterminated\n"
@@ -370,7 +376,7 @@ helper_prompt (const char *tag, int seq)
 static int
 run_append_helper (const char *dir, const char *tag)
 {
-  g_autoptr(TdAuditLog) log = td_audit_log_new (dir);
+  g_autoptr(TdAuditLog) log = td_audit_log_new (dir, AUDIT_FILE, AUDIT_HEADER);
   char go;
 
   /* Wait for the parent's go, so both writers start together. */
@@ -441,7 +447,7 @@ test_concurrent_processes (Fixture *f, gconstpointer data)
   g_assert_null (strstr (contents, "never-written-secret"));
   lines = g_strsplit (contents, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 * HELPER_LINES + 1);
-  g_assert_cmpstr (lines[0], ==, TD_AUDIT_LOG_HEADER);
+  g_assert_cmpstr (lines[0], ==, AUDIT_HEADER);
   g_assert_cmpuint (count_occurrences (contents, "# Phase IV"), ==, 1);
 
   /* Every line parses, and every (writer, seq) appears exactly once, intact. */

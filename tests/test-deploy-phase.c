@@ -163,6 +163,53 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture_set_up_with (fixture, complete_dotenv, NULL);
 }
 
+/* A copy of the bundled plan with the release, the Secret, the audit log and the pod selector
+ * renamed, loaded from a file as `--plan FILE` loads it. */
+static const char * const renames[][2] = {
+  { "release: &release todo-app", "release: &release demo-release" },
+  { "helm install todo-app charts/todo-app", "helm install demo-release charts/todo-app" },
+  { "helm upgrade --install todo-app charts/todo-app", "helm upgrade --install demo-release charts/todo-app" },
+  { "secret_name: &secret_name todo-backend-secret", "secret_name: &secret_name demo-secret" },
+  { "audit_log: &audit_log phase-iv-audit.log", "audit_log: &audit_log demo-audit.log" },
+  { "pod_selector: &pod_selector \"app in (todo-backend,todo-frontend)\"", "pod_selector: &pod_selector \"app=demo\"" },
+};
+
+static char *
+write_renamed_plan (const char *directory)
+{
+  g_autoptr(GBytes) bundled = g_resources_lookup_data (TD_PLAN_RESOURCE_PATH, 0, NULL);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bundled, NULL), g_bytes_get_size (bundled));
+  char *path = g_build_filename (directory, "renamed-plan.yaml", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (renames); i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (text, renames[i][0], -1);
+      g_assert_cmpuint (g_strv_length (parts), >=, 2);   /* the copy really renames it */
+      g_free (text);
+      text = g_strjoinv (renames[i][1], parts);
+    }
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static void
+fixture_set_up_renamed (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan_file = NULL;
+
+  fixture_set_up_with (fixture, complete_dotenv, NULL);
+  plan_file = write_renamed_plan (fixture->rollouts);
+  g_clear_object (&fixture->deployment);
+  g_clear_object (&fixture->plan);
+  fixture->plan = td_plan_load (plan_file, &error);
+  g_assert_no_error (error);
+  g_unlink (plan_file);
+  fixture->deployment = td_deployment_new (fixture->plan, fixture->fake->runner, fixture->project);
+  td_deployment_set_kubeconfig_path (fixture->deployment, kd_server_get_kubeconfig_path (fixture->server));
+  g_signal_connect (fixture->deployment, "process-started", G_CALLBACK (on_process_started), fixture);
+}
+
 static void
 fixture_set_up_rollout (Fixture *fixture, gconstpointer data)
 {
@@ -302,7 +349,8 @@ test_deploy_end_to_end (Fixture *fixture, gconstpointer data)
   g_autofree char *values_text = NULL;
   g_autoptr(TdYamlNode) values = NULL;
   const TdYamlNode *defaults = td_values_lookup (td_plan_get_settings (fixture->plan), "values");
-  g_autoptr(TdAuditLog) audit = td_audit_log_new (fixture->project);
+  g_autoptr(TdAuditLog) audit = td_audit_log_new (fixture->project, td_plan_get_setting (fixture->plan, "audit_log"),
+                                                  td_plan_get_setting (fixture->plan, "audit_header"));
   g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *calls = NULL;
   guint helm_lines = 0;
@@ -619,6 +667,37 @@ static const RolloutCase rollout_running = { "running", "Running", "Running", 4 
 static const RolloutCase rollout_image_pull = { "image-pull-backoff", "ImagePullBackOff", "ImagePullBackOff", 0 };
 static const RolloutCase rollout_config = { "create-container-config-error", "CreateContainerConfigError", "Running", 2 };
 
+/* Every command, message and audit line follows the plan's names, not the seed's. */
+static void
+test_renamed_plan (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *calls = NULL;
+  g_autofree char *audit_path = g_build_filename (fixture->project, "demo-audit.log", NULL);
+  g_autofree char *seed_audit_path = g_build_filename (fixture->project, "phase-iv-audit.log", NULL);
+  g_autofree char *audit = NULL;
+
+  g_assert_true (run_deploy (fixture, &error));
+  g_assert_no_error (error);
+
+  calls = read_file_or_empty (fixture->fake->log);
+  g_assert_nonnull (strstr (calls, "helm upgrade --install demo-release charts/todo-app\n"));
+  g_assert_nonnull (strstr (calls, "helm status demo-release"));
+  g_assert_null (strstr (calls, "todo-app charts"));
+  g_assert_nonnull (strstr (fixture->log_view->str, "$ helm upgrade --install demo-release charts/todo-app\n"));
+
+  g_assert_nonnull (strstr (finished_line (fixture, "T024"), "demo-secret"));
+  g_assert_nonnull (kd_server_get_secret (fixture->server, "default", "demo-secret"));
+  g_assert_null (kd_server_get_secret (fixture->server, "default", "todo-backend-secret"));
+
+  g_assert_nonnull (strstr (finished_line (fixture, "T026"), "demo-audit.log"));
+  audit = read_file_or_empty (audit_path);
+  g_assert_nonnull (strstr (audit, "[HELM] prompt=\"helm install demo-release charts/todo-app\" result=\"Release todo-app deployed"));
+  g_assert_false (g_file_test (seed_audit_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (td_plan_get_setting (fixture->plan, "pod_selector"), ==, "app=demo");
+  g_unlink (audit_path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -628,6 +707,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/deploy-phase/end-to-end", Fixture, NULL, fixture_set_up, test_deploy_end_to_end, fixture_tear_down);
+  g_test_add ("/deploy-phase/renamed-plan", Fixture, NULL, fixture_set_up_renamed, test_renamed_plan, fixture_tear_down);
   g_test_add ("/deploy-phase/values-kept-or-merged", Fixture, NULL, fixture_set_up, test_values_kept_or_merged,
               fixture_tear_down);
   g_test_add ("/deploy-phase/missing-keys", Fixture, NULL, fixture_set_up_missing, test_missing_keys, fixture_tear_down);

@@ -41,7 +41,7 @@ commit (TdDeployment *deployment, GPtrArray *commands, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  td_git_commit_run_async (deployment, commands, NULL, store_result, &result);
+  td_git_commit_run_async (deployment, "T037", commands, NULL, store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return td_git_commit_run_finish (result, error);

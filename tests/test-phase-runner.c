@@ -150,7 +150,11 @@ test_setup_with_helm (void)
   g_assert_cmpint (td_phase_get_state (td_plan_lookup_phase (f.plan, "setup")), ==, TD_PHASE_STATE_PASSED);
 
   audit = read_project_file (&f, "phase-iv-audit.log");
-  g_assert_true (g_str_has_prefix (audit, TD_AUDIT_LOG_HEADER "\n"));
+  {
+    g_autofree char *header = g_strconcat (td_plan_get_setting (f.plan, "audit_header"), "\n", NULL);
+    g_assert_true (g_str_has_prefix (header, "# Phase IV Agent Delegation Audit Log — format: "));
+    g_assert_true (g_str_has_prefix (audit, header));
+  }
   chart = read_project_file (&f, "charts/todo-app/Chart.yaml");
   g_assert_true (g_str_has_prefix (chart, "name: todo-app\n") || strstr (chart, "\nname: todo-app\n") != NULL);
   g_assert_nonnull (strstr (chart, "description: Phase IV Todo Chatbot on Minikube\n"));

@@ -760,18 +760,66 @@ test_objects_outlive_plan (void)
 /* Lines 1–3; the phases of each case start on line 4. */
 #define PLAN_HEAD \
   "title: Test plan\n" \
-  "settings: {namespace: default, release: r, chart: c, pod_selector: s, expected_pods: 1, pods_timeout_seconds: 1, stabilisation_seconds: 1, audit_log: a.log, required_env_keys: [A]}\n" \
+  "settings: {namespace: default, release: r, chart: c, pod_selector: s, expected_pods: 1, pods_timeout_seconds: 1, " \
+  "stabilisation_seconds: 1, audit_log: a.log, audit_header: \"# log\", required_env_keys: [A], secret_name: s, " \
+  "values_file: v.yaml, components: {app: {labels: {app: a}, image: \"a:1\", image_phase: one, port: 80, " \
+  "probe_path: /, crash_hint: H}}, diagnoses: {missing-local-image: image, invalid-image-name: image, image-pull-failed: image, missing-secret: image, wrong-secret-name: image, missing-secret-key: image, missing-configmap: image, config-error: image, out-of-memory: image, cannot-start: image, crash: image, probe-wrong-port: image, probe-failing: image, missing-secret-volume: image, mount-failed: image, sandbox-failed: image, broken-image: image, container-error: image, node-too-small: image, node-selector: image, unschedulable: image, evicted: image}}\n" \
   "phases:\n"
 
-/* A phase named @id with one command task @task_id (7 lines from the "- id:" line to the gate). */
+/* A phase named @id with one command task @task_id (8 lines from the "- id:" line to the gate). */
 #define PHASE(id, task_id) \
   "  - id: " id "\n" \
   "    title: T\n" \
   "    seed_title: S\n" \
   "    purpose: P\n" \
+  "    page: phase\n" \
   "    tasks:\n" \
   "      - {id: " task_id ", title: Do, kind: command, command: echo}\n" \
   "    gate: {checkpoint: C, checks: [{check: files-exist, paths: [a]}]}\n"
+
+/* Every task the wizard treats specially says so in the bundled plan, and each phase names its page. */
+static void
+test_bundled_roles_actions_pages (void)
+{
+  g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+  static const struct { const char *task; TdTaskRole role; } roles[] = {
+    { "T002", TD_TASK_ROLE_CHART_SKELETON }, { "T004", TD_TASK_ROLE_MINIKUBE_START },
+    { "T005", TD_TASK_ROLE_DOCKER_ENV }, { "T008", TD_TASK_ROLE_BUILD_IMAGE }, { "T012", TD_TASK_ROLE_STANDALONE_FIX },
+    { "T013", TD_TASK_ROLE_BUILD_IMAGE }, { "T025", TD_TASK_ROLE_HELM_INSTALL }, { "T028", TD_TASK_ROLE_ANALYSE_HEALTH },
+    { "T030", TD_TASK_ROLE_MEASURE }, { "T031", TD_TASK_ROLE_HELM_UPGRADE }, { "T007", TD_TASK_ROLE_NONE },
+  };
+  static const struct { const char *task; TdTaskAction action; } actions[] = {
+    { "T001", TD_TASK_ACTION_CREATE_AUDIT_LOG }, { "T003", TD_TASK_ACTION_SET_FIELDS },
+    { "T006", TD_TASK_ACTION_APPEND_AUDIT }, { "T021", TD_TASK_ACTION_APPEND_AUDIT },
+    { "T022", TD_TASK_ACTION_WRITE_VALUES }, { "T036", TD_TASK_ACTION_RECORD_URL },
+    { "T037", TD_TASK_ACTION_COMMIT }, { "T004", TD_TASK_ACTION_NONE },
+  };
+  static const struct { const char *phase; TdPageKind page; } pages[] = {
+    { "setup", TD_PAGE_KIND_PHASE }, { "backend-image", TD_PAGE_KIND_IMAGE },
+    { "frontend-image", TD_PAGE_KIND_IMAGE }, { "manifests", TD_PAGE_KIND_MANIFESTS }, { "verify", TD_PAGE_KIND_PHASE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    g_assert_cmpint (td_task_get_role (td_plan_lookup_task (plan, roles[i].task)), ==, roles[i].role);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    g_assert_cmpint (td_task_get_action (td_plan_lookup_task (plan, actions[i].task)), ==, actions[i].action);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_assert_cmpint (td_phase_get_page (td_plan_lookup_phase (plan, pages[i].phase)), ==, pages[i].page);
+  g_assert_cmpstr (td_task_role_to_string (TD_TASK_ROLE_BUILD_IMAGE), ==, "build-image");
+  g_assert_cmpstr (td_task_action_to_string (TD_TASK_ACTION_RECORD_URL), ==, "record-url");
+  g_assert_cmpstr (td_page_kind_to_string (TD_PAGE_KIND_MANIFESTS), ==, "manifests");
+  g_assert_cmpstr (td_plan_get_setting (plan, "audit_log"), ==, "phase-iv-audit.log");
+  g_assert_nonnull (td_plan_get_diagnosis_rules (plan));
+}
+
+/* The first lines of phase "one" (lines 4–9), up to its tasks. */
+#define PHASE_ONE_HEAD \
+  "  - id: one\n" \
+  "    title: T\n" \
+  "    seed_title: S\n" \
+  "    purpose: P\n" \
+  "    page: phase\n" \
+  "    tasks:\n"
 
 static void
 test_minimal_plan_loads (void)
@@ -806,22 +854,19 @@ static const BadPlan bad_plans[] = {
     "    title: T\n"
     "    seed_title: S\n"
     "    purpose: P\n"
+    "    page: phase\n"
     "    tasks: [{id: T001, title: Do, kind: command, command: echo}]\n",
     TD_ERROR_INVALID,
     "bad.yaml:4:5: this phase has no “gate”, which it needs" },
   { "missing-task-title",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - id: T001\n"
     "        kind: command\n"
     "        command: echo\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
-    "bad.yaml:9:9: this task has no “title”, which it needs" },
+    "bad.yaml:10:9: this task has no “title”, which it needs" },
   { "missing-settings",
     "title: Test plan\n"
     "phases: []\n",
@@ -829,30 +874,27 @@ static const BadPlan bad_plans[] = {
     "bad.yaml:1:1: this plan has no “settings”, which it needs" },
   { "unknown-task-kind",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - id: T001\n"
     "        title: Do\n"
     "        kind: shell\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
-    "bad.yaml:11:15: unknown task kind “shell” (known kinds: command, agent, api, watch, check, manual)" },
+    "bad.yaml:12:15: unknown task kind “shell” (known kinds: command, agent, api, watch, check, manual)" },
   { "unknown-check-kind",
     PLAN_HEAD
     "  - id: one\n"
     "    title: T\n"
     "    seed_title: S\n"
     "    purpose: P\n"
+    "    page: phase\n"
     "    tasks: [{id: T001, title: Do, kind: command, command: echo}]\n"
     "    gate:\n"
     "      checkpoint: C\n"
     "      checks:\n"
     "        - check: pods-happy\n",
     TD_ERROR_INVALID,
-    "bad.yaml:12:18: unknown gate check kind “pods-happy” (known kinds: files-exist, files-exactly, "
+    "bad.yaml:13:18: unknown gate check kind “pods-happy” (known kinds: files-exist, files-exactly, "
     "minikube-status, docker-ps, image-size, helm-lint, helm-status, pods-ready, audit-entries, url-responds)" },
   { "check-without-kind",
     PLAN_HEAD
@@ -860,87 +902,130 @@ static const BadPlan bad_plans[] = {
     "    title: T\n"
     "    seed_title: S\n"
     "    purpose: P\n"
+    "    page: phase\n"
     "    tasks: [{id: T001, title: Do, kind: command, command: echo}]\n"
     "    gate:\n"
     "      checkpoint: C\n"
     "      checks:\n"
     "        - paths: [a]\n",
     TD_ERROR_INVALID,
-    "bad.yaml:12:11: this gate check has no “check:” naming its kind" },
+    "bad.yaml:13:11: this gate check has no “check:” naming its kind" },
   { "duplicate-task-id",
     PLAN_HEAD
     PHASE ("one", "T001")
     PHASE ("two", "T001"),
     TD_ERROR_INVALID,
-    "bad.yaml:16:14: task id “T001” is used twice (first at line 9)" },
+    "bad.yaml:18:14: task id “T001” is used twice (first at line 10)" },
   { "duplicate-phase-id",
     PLAN_HEAD
     PHASE ("one", "T001")
     PHASE ("one", "T002"),
     TD_ERROR_INVALID,
-    "bad.yaml:11:9: phase id “one” is used twice (first by phase 1)" },
+    "bad.yaml:12:9: phase id “one” is used twice (first by phase 1)" },
   { "depends-on-unknown-phase",
     PLAN_HEAD
     PHASE ("one", "T001")
     PHASE ("two", "T002")
     "    depends_on: [one, nowhere]\n",
     TD_ERROR_INVALID,
-    "bad.yaml:18:23: phase “two” depends on “nowhere”, which is not a phase in this plan" },
+    "bad.yaml:20:23: phase “two” depends on “nowhere”, which is not a phase in this plan" },
   { "depends-on-later-phase",
     PLAN_HEAD
     PHASE ("one", "T001")
     "    depends_on: [two]\n"
     PHASE ("two", "T002"),
     TD_ERROR_INVALID,
-    "bad.yaml:11:18: phase “one” depends on “two”, which does not come before it; list phases in the order they run" },
+    "bad.yaml:12:18: phase “one” depends on “two”, which does not come before it; list phases in the order they run" },
   { "task-id-shape",
     PLAN_HEAD
     PHASE ("one", "T1"),
     TD_ERROR_INVALID,
-    "bad.yaml:9:14: task id “T1” must be a T and three digits, like T007" },
+    "bad.yaml:10:14: task id “T1” must be a T and three digits, like T007" },
   { "agent-without-prompt",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - id: T001\n"
     "        title: Ask\n"
     "        kind: agent\n"
     "        agent: gordon\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
-    "bad.yaml:11:15: task T001 is an agent task but has no “prompt”" },
+    "bad.yaml:12:15: task T001 is an agent task but has no “prompt”" },
   { "unknown-agent",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Ask, kind: agent, agent: clippy, prompt: hi}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
-    "bad.yaml:9:52: unknown agent “clippy” (known agents: gordon, kubectl-ai, kagent)" },
+    "bad.yaml:10:52: unknown agent “clippy” (known agents: gordon, kubectl-ai, kagent)" },
   { "command-without-command",
     PLAN_HEAD
-    "  - id: one\n"
-    "    title: T\n"
-    "    seed_title: S\n"
-    "    purpose: P\n"
-    "    tasks:\n"
+    PHASE_ONE_HEAD
     "      - {id: T001, title: Run, kind: command}\n"
     "    gate: {checkpoint: C, checks: []}\n",
     TD_ERROR_INVALID,
-    "bad.yaml:9:38: task T001 is a command task but has no “command”" },
-  { "unknown-task-key",
+    "bad.yaml:10:38: task T001 is a command task but has no “command”" },
+  { "unknown-role",
+    PLAN_HEAD
+    PHASE_ONE_HEAD
+    "      - {id: T001, title: Run, kind: command, command: echo, role: build-rocket}\n"
+    "    gate: {checkpoint: C, checks: []}\n",
+    TD_ERROR_INVALID,
+    "bad.yaml:10:68: unknown task role “build-rocket” (known: chart-skeleton, minikube-start, docker-env, "
+    "build-image, standalone-fix, helm-install, analyse-health, measure, helm-upgrade)" },
+  { "role-of-another-kind",
+    PLAN_HEAD
+    PHASE_ONE_HEAD
+    "      - {id: T001, title: Run, kind: command, command: echo, role: analyse-health}\n"
+    "    gate: {checkpoint: C, checks: []}\n",
+    TD_ERROR_INVALID,
+    "bad.yaml:10:68: the role “analyse-health” is for agent tasks; task T001 is a command task" },
+  { "manual-without-action",
+    PLAN_HEAD
+    PHASE_ONE_HEAD
+    "      - {id: T001, title: Note, kind: manual}\n"
+    "    gate: {checkpoint: C, checks: []}\n",
+    TD_ERROR_INVALID,
+    "bad.yaml:10:39: task T001 is a manual task but names no “action” (what the wizard does for it)" },
+  { "unknown-action",
+    PLAN_HEAD
+    PHASE_ONE_HEAD
+    "      - {id: T001, title: Note, kind: manual, action: dance}\n"
+    "    gate: {checkpoint: C, checks: []}\n",
+    TD_ERROR_INVALID,
+    "bad.yaml:10:55: unknown manual action “dance” (known: create-audit-log, set-fields, append-audit, "
+    "write-values, record-url, commit)" },
+  { "action-without-its-key",
+    PLAN_HEAD
+    PHASE_ONE_HEAD
+    "      - {id: T001, title: Note, kind: manual, action: commit}\n"
+    "    gate: {checkpoint: C, checks: []}\n",
+    TD_ERROR_INVALID,
+    "bad.yaml:10:55: a manual action “commit” needs “paths” beside it" },
+  { "unknown-page",
     PLAN_HEAD
     "  - id: one\n"
     "    title: T\n"
     "    seed_title: S\n"
     "    purpose: P\n"
-    "    tasks:\n"
+    "    page: wizard\n"
+    "    tasks: [{id: T001, title: Do, kind: command, command: echo}]\n"
+    "    gate: {checkpoint: C, checks: []}\n",
+    TD_ERROR_INVALID,
+    "bad.yaml:8:11: unknown page “wizard” (known: phase, image, manifests)" },
+  { "unknown-diagnosis",
+    "title: Test plan\n"
+    "settings: {namespace: default, release: r, chart: c, pod_selector: s, expected_pods: 1, pods_timeout_seconds: 1, "
+    "stabilisation_seconds: 1, audit_log: a.log, audit_header: h, required_env_keys: [A], secret_name: s, "
+    "values_file: v.yaml, components: {app: {labels: {app: a}, image: \"a:1\", image_phase: one, port: 80, "
+    "probe_path: /, crash_hint: H}}, diagnoses: {tired-pod: one}}\n"
+    "phases:\n"
+    PHASE ("one", "T001"),
+    TD_ERROR_INVALID,
+    NULL /* checked below: the message lists the known diagnoses */ },
+  { "unknown-task-key",
+    PLAN_HEAD
+    PHASE_ONE_HEAD
     "      - id: T001\n"
     "        title: Do\n"
     "        kind: command\n"
@@ -962,9 +1047,11 @@ test_bad_plan (gconstpointer data)
   g_assert_error (error, TD_ERROR, bad->code);
   if (bad->message != NULL)
     g_assert_cmpstr (error->message, ==, bad->message);
+  else if (g_str_equal (bad->name, "unknown-diagnosis"))
+    g_assert_true (g_str_has_prefix (error->message, "bad.yaml:2:359: unknown diagnosis “tired-pod” (known: missing-local-image, "));
   else
     g_assert_true (g_str_has_prefix (error->message,
-                                     "bad.yaml:13:9: unknown key “artefact” in a task (known keys: id, "));
+                                     "bad.yaml:14:9: unknown key “artefact” in a task (known keys: id, "));
 }
 
 static void
@@ -991,7 +1078,7 @@ test_from_file (void)
   g_assert_cmpstr (td_task_get_command (td_plan_lookup_task (plan, "T001")), ==, "echo");
 
   g_assert_null (td_plan_new_from_file (bad, &error));
-  expected = g_strdup_printf ("%s:9:14: task id “T1” must be a T and three digits, like T007", bad);
+  expected = g_strdup_printf ("%s:10:14: task id “T1” must be a T and three digits, like T007", bad);
   g_assert_error (error, TD_ERROR, TD_ERROR_INVALID);
   g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
@@ -1024,6 +1111,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/plan/phase/state", test_phase_state);
   g_test_add_func ("/plan/objects-outlive-plan", test_objects_outlive_plan);
   g_test_add_func ("/plan/minimal", test_minimal_plan_loads);
+  g_test_add_func ("/plan/bundled/roles-actions-pages", test_bundled_roles_actions_pages);
   g_test_add_func ("/plan/from-file", test_from_file);
   for (guint i = 0; i < G_N_ELEMENTS (bad_plans); i++)
     {

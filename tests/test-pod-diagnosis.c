@@ -3,8 +3,24 @@
 
 #include <json-glib/json-glib.h>
 
+#include "td-plan.h"
 #include "td-pod-diagnosis.h"
 #include "k8s-test-util.h"
+
+/* The bundled plan's rules: its components, Secret and fix phases (settings.diagnoses). */
+static const TdPodDiagnosisRules *
+rules (void)
+{
+  static TdPlan *plan;
+
+  if (plan == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      plan = td_plan_new_default (&error);
+      g_assert_no_error (error);
+    }
+  return td_plan_get_diagnosis_rules (plan);
+}
 
 static JsonArray *
 events_from_template (const char *template)
@@ -29,7 +45,7 @@ diagnose_template (const char *pod_template,
   g_autoptr(JsonNode) pod = pod_from_template (pod_template);
   g_autoptr(JsonArray) events = events_template != NULL ? events_from_template (events_template) : NULL;
 
-  return td_pod_diagnose (json_node_get_object (pod), events);
+  return td_pod_diagnose (json_node_get_object (pod), events, rules ());
 }
 
 /* The first container status of a fixture pod, to turn it into a neighbouring state. */
@@ -63,7 +79,7 @@ static void
 test_healthy (void)
 {
   g_autoptr(JsonNode) node = load_fixture ("pod-running-ready.json");
-  g_autoptr(TdPodDiagnosis) ready = td_pod_diagnose (json_node_get_object (node), NULL);
+  g_autoptr(TdPodDiagnosis) ready = td_pod_diagnose (json_node_get_object (node), NULL, rules ());
   g_autoptr(TdPodDiagnosis) starting = diagnose_template (
       TODO_POD ("backend", "todo-backend:latest", "Pending", "{\"waiting\": {\"reason\": \"ContainerCreating\"}}", ""),
       "[{\"reason\": \"Pulled\", \"type\": \"Normal\", \"message\": \"Container image already present\","
@@ -89,11 +105,11 @@ test_image_never_pull_backend (void)
   g_assert_nonnull (d);
   g_assert_cmpstr (d->reason, ==, "ErrImageNeverPull");
   g_assert_cmpstr (d->message, ==, "Container image \"todo-backend:latest\" is not present with pull policy of Never");
-  g_assert_cmpstr (d->phase_id, ==, TD_PHASE_ID_BACKEND_IMAGE);
+  g_assert_cmpstr (d->phase_id, ==, "backend-image");
   g_assert_cmpstr (d->container, ==, "todo-backend");
   assert_contains (d->hint, "minikube docker-env");
   assert_contains (d->hint, "Cluster phase");
-  assert_contains (d->hint, "Backend image phase");
+  assert_contains (d->hint, "Backend Image phase");
 }
 
 static void
@@ -109,12 +125,12 @@ test_image_pull_frontend (void)
       g_autoptr(TdPodDiagnosis) d = NULL;
 
       json_object_set_string_member (first_waiting (json_node_get_object (node)), "reason", reasons[i]);
-      d = td_pod_diagnose (json_node_get_object (node), NULL);
+      d = td_pod_diagnose (json_node_get_object (node), NULL, rules ());
       g_assert_nonnull (d);
       g_assert_cmpstr (d->reason, ==, reasons[i]);
       g_assert_cmpstr (d->message, ==, "Back-off pulling image \"todo-frontend:latest\"");
-      g_assert_cmpstr (d->phase_id, ==, TD_PHASE_ID_FRONTEND_IMAGE);
-      assert_contains (d->hint, "Frontend image phase");
+      g_assert_cmpstr (d->phase_id, ==, "frontend-image");
+      assert_contains (d->hint, "Frontend Image phase");
       assert_contains (d->hint, "docker-env");
       assert_contains (d->hint, "imagePullPolicy: Never");
     }
@@ -126,13 +142,13 @@ test_image_pull_other_image (void)
 {
   g_autoptr(JsonNode) node = load_fixture ("pod-imagepullbackoff.json");
   JsonObject *pod = json_node_get_object (node);
-  g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (pod, NULL);
+  g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (pod, NULL, rules ());
   g_autoptr(TdPodDiagnosis) pull = NULL;
 
   g_assert_nonnull (d);
   g_assert_cmpstr (d->reason, ==, "ImagePullBackOff");
   g_assert_cmpstr (d->message, ==, "Back-off pulling image \"totallynonexistentregistry12345.io/doesnotexist/invalid:latest\"");
-  g_assert_cmpstr (d->phase_id, ==, TD_PHASE_ID_MANIFESTS);
+  g_assert_cmpstr (d->phase_id, ==, "manifests");
   assert_contains (d->hint, "totallynonexistentregistry12345.io/doesnotexist/invalid:latest");
   assert_contains (d->hint, "image name");
   g_assert_null (strstr (d->hint, "docker-env"));
@@ -140,31 +156,31 @@ test_image_pull_other_image (void)
   /* the same pod as ErrImagePull, with the runtime's own text */
   json_object_set_string_member (first_waiting (pod), "reason", "ErrImagePull");
   json_object_set_string_member (first_waiting (pod), "message", "failed to pull and unpack image: no such host");
-  pull = td_pod_diagnose (pod, NULL);
+  pull = td_pod_diagnose (pod, NULL, rules ());
   g_assert_cmpstr (pull->reason, ==, "ErrImagePull");
   g_assert_cmpstr (pull->message, ==, "failed to pull and unpack image: no such host");
-  g_assert_cmpstr (pull->phase_id, ==, TD_PHASE_ID_MANIFESTS);
+  g_assert_cmpstr (pull->phase_id, ==, "manifests");
 }
 
 static void
 test_config_error_secret (void)
 {
   static const struct { const char *message; const char *phase; const char *needle; } cases[] = {
-    { "secret \"todo-backend-secret\" not found", TD_PHASE_ID_DEPLOY, "Helm Deploy phase" },
-    { "secrets \"todo-backend-secret\" not found", TD_PHASE_ID_DEPLOY, "Helm Deploy phase" },
-    { "couldn't find key OPENAI_API_KEY in Secret default/todo-backend-secret", TD_PHASE_ID_DEPLOY, "OPENAI_API_KEY" },
-    { "configmap \"todo-frontend-config\" not found", TD_PHASE_ID_MANIFESTS, "todo-frontend-config" },
-    { "something else entirely", TD_PHASE_ID_MANIFESTS, "Manifests phase" },
+    { "secret \"todo-backend-secret\" not found", "deploy", "Helm Deploy phase" },
+    { "secrets \"todo-backend-secret\" not found", "deploy", "Helm Deploy phase" },
+    { "couldn't find key OPENAI_API_KEY in Secret default/todo-backend-secret", "deploy", "OPENAI_API_KEY" },
+    { "configmap \"todo-frontend-config\" not found", "manifests", "todo-frontend-config" },
+    { "something else entirely", "manifests", "Manifests phase" },
   };
   g_autoptr(JsonNode) node = load_fixture ("pod-createcontainerconfigerror.json");
   JsonObject *pod = json_node_get_object (node);
-  g_autoptr(TdPodDiagnosis) fixture = td_pod_diagnose (pod, NULL);
+  g_autoptr(TdPodDiagnosis) fixture = td_pod_diagnose (pod, NULL, rules ());
 
   /* The fixture's secret "mysql" is not this deployment's: the name is what is wrong. */
   g_assert_nonnull (fixture);
   g_assert_cmpstr (fixture->reason, ==, "CreateContainerConfigError");
   g_assert_cmpstr (fixture->message, ==, "secret \"mysql\" not found");
-  g_assert_cmpstr (fixture->phase_id, ==, TD_PHASE_ID_MANIFESTS);
+  g_assert_cmpstr (fixture->phase_id, ==, "manifests");
   g_assert_cmpstr (fixture->container, ==, "mysql");
   assert_contains (fixture->hint, "mysql");
   assert_contains (fixture->hint, "todo-backend-secret");
@@ -174,7 +190,7 @@ test_config_error_secret (void)
       g_autoptr(TdPodDiagnosis) d = NULL;
 
       json_object_set_string_member (first_waiting (pod), "message", cases[i].message);
-      d = td_pod_diagnose (pod, NULL);
+      d = td_pod_diagnose (pod, NULL, rules ());
       g_test_message ("%s", cases[i].message);
       g_assert_cmpstr (d->reason, ==, "CreateContainerConfigError");
       g_assert_cmpstr (d->message, ==, cases[i].message);
@@ -187,7 +203,7 @@ test_config_error_secret (void)
 
     json_object_set_string_member (first_waiting (pod), "message",
                                    "couldn't find key OPENAI_API_KEY in Secret default/todo-backend-secret");
-    d = td_pod_diagnose (pod, NULL);
+    d = td_pod_diagnose (pod, NULL, rules ());
     assert_contains (d->hint, ".env");
   }
 }
@@ -196,7 +212,7 @@ static void
 test_oomkilled (void)
 {
   g_autoptr(JsonNode) node = load_list_item ("podlist-default-api.json", "analytics-exporter-fast-76897854c-cw5wh");
-  g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL);
+  g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL, rules ());
   g_autoptr(TdPodDiagnosis) state = diagnose_template (
       TODO_POD ("backend", "todo-backend:latest", "Running",
                 "{\"terminated\": {\"exitCode\": 137, \"reason\": \"OOMKilled\"}}", ""), NULL);
@@ -210,14 +226,14 @@ test_oomkilled (void)
   g_assert_cmpstr (d->reason, ==, "OOMKilled");
   g_assert_cmpstr (d->message, ==, "back-off 5m0s restarting failed container=memory-eater "
                                    "pod=analytics-exporter-fast-76897854c-cw5wh_default(a954616f-1e09-4496-be7b-9d5322d99875)");
-  g_assert_cmpstr (d->phase_id, ==, TD_PHASE_ID_DEPLOY);
+  g_assert_cmpstr (d->phase_id, ==, "deploy");
   assert_contains (d->hint, "values.yaml");
   assert_contains (d->hint, "limits.memory");
 
   /* OOMKilled as the current state; the hint proposes twice the current limit */
   g_assert_nonnull (state);
   g_assert_cmpstr (state->reason, ==, "OOMKilled");
-  g_assert_cmpstr (state->phase_id, ==, TD_PHASE_ID_DEPLOY);
+  g_assert_cmpstr (state->phase_id, ==, "deploy");
   assert_contains (state->hint, "512Mi");
   assert_contains (state->hint, "1Gi");
   assert_contains (state->hint, "backend.resources.limits.memory");
@@ -231,7 +247,7 @@ static void
 test_crashloopbackoff (void)
 {
   g_autoptr(JsonNode) node = load_fixture ("pod-crashloopbackoff.json");
-  g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL);
+  g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL, rules ());
   g_autoptr(TdPodDiagnosis) not_found = diagnose_template (
       TODO_POD ("frontend", "todo-frontend:latest", "Running", "{\"waiting\": {\"reason\": \"CrashLoopBackOff\", \"message\": \"back-off 40s\"}}",
                 ", \"lastState\": {\"terminated\": {\"exitCode\": 127, \"reason\": \"Error\", \"finishedAt\": \"{T-10}\"}}"),
@@ -243,10 +259,10 @@ test_crashloopbackoff (void)
                                    "pod=frontend-service_default(d5d64096-dfff-4596-a955-e3e4a1bc6a1d)");
   assert_contains (d->hint, "last termination reason is Error, exit code 255");
   assert_contains (d->hint, "kubectl logs frontend-service -c stress --previous");
-  g_assert_cmpstr (d->phase_id, ==, TD_PHASE_ID_DEPLOY);
+  g_assert_cmpstr (d->phase_id, ==, "deploy");
 
   /* exit 127: the image's command is missing, which the image phase fixes */
-  g_assert_cmpstr (not_found->phase_id, ==, TD_PHASE_ID_FRONTEND_IMAGE);
+  g_assert_cmpstr (not_found->phase_id, ==, "frontend-image");
   assert_contains (not_found->hint, "exit code 127");
   assert_contains (not_found->hint, "Dockerfile");
 }
@@ -256,7 +272,7 @@ test_unschedulable (void)
 {
   g_autoptr(JsonNode) node = load_fixture ("pod-pending-unschedulable.json");
   JsonObject *pod = json_node_get_object (node);
-  g_autoptr(TdPodDiagnosis) selector = td_pod_diagnose (pod, NULL);
+  g_autoptr(TdPodDiagnosis) selector = td_pod_diagnose (pod, NULL, rules ());
   g_autoptr(TdPodDiagnosis) memory = NULL;
   JsonObject *condition;
 
@@ -265,16 +281,16 @@ test_unschedulable (void)
   g_assert_cmpstr (selector->message, ==, "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. "
                                           "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
   g_assert_null (selector->container);
-  g_assert_cmpstr (selector->phase_id, ==, TD_PHASE_ID_MANIFESTS);
+  g_assert_cmpstr (selector->phase_id, ==, "manifests");
   assert_contains (selector->hint, "nodeSelector");
 
   condition = json_array_get_object_element (json_object_get_array_member (json_object_get_object_member (pod, "status"), "conditions"), 0);
   json_object_set_string_member (condition, "message", "0/1 nodes are available: 1 Insufficient memory. "
                                                        "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.");
-  memory = td_pod_diagnose (pod, NULL);
+  memory = td_pod_diagnose (pod, NULL, rules ());
   g_assert_cmpstr (memory->reason, ==, "Unschedulable");
   assert_contains (memory->message, "Insufficient memory");
-  g_assert_cmpstr (memory->phase_id, ==, TD_PHASE_ID_CLUSTER);
+  g_assert_cmpstr (memory->phase_id, ==, "cluster");
   assert_contains (memory->hint, "--memory");
   assert_contains (memory->hint, "--cpus");
 }
@@ -305,12 +321,12 @@ test_container_creating_events (void)
   g_assert_nonnull (mount);
   g_assert_cmpstr (mount->reason, ==, "FailedMount");
   g_assert_cmpstr (mount->message, ==, "MountVolume.SetUp failed for volume \"env\" : secret \"todo-backend-secret\" not found");
-  g_assert_cmpstr (mount->phase_id, ==, TD_PHASE_ID_DEPLOY);
+  g_assert_cmpstr (mount->phase_id, ==, "deploy");
 
   g_assert_nonnull (sandbox);
   g_assert_cmpstr (sandbox->reason, ==, "FailedCreatePodSandBox");
   assert_contains (sandbox->message, "failed to set up sandbox container network");
-  g_assert_cmpstr (sandbox->phase_id, ==, TD_PHASE_ID_CLUSTER);
+  g_assert_cmpstr (sandbox->phase_id, ==, "cluster");
 
   g_assert_null (recovered);
 }
@@ -337,7 +353,7 @@ test_running_not_ready (void)
   g_assert_cmpstr (d->reason, ==, "Unhealthy");
   g_assert_cmpstr (d->message, ==, "Readiness probe failed: Get \"http://10.244.0.7:8000/health\": "
                                    "dial tcp 10.244.0.7:8000: connect: connection refused");
-  g_assert_cmpstr (d->phase_id, ==, TD_PHASE_ID_DEPLOY);
+  g_assert_cmpstr (d->phase_id, ==, "deploy");
   assert_contains (d->hint, "GET /health on port 8000");
   assert_contains (d->hint, "initialDelaySeconds");
 
@@ -350,8 +366,8 @@ test_running_not_ready (void)
               "readinessProbe"),
           "httpGet"),
       "port", 8080);
-  wrong_port = td_pod_diagnose (json_node_get_object (node), event_array);
-  g_assert_cmpstr (wrong_port->phase_id, ==, TD_PHASE_ID_MANIFESTS);
+  wrong_port = td_pod_diagnose (json_node_get_object (node), event_array, rules ());
+  g_assert_cmpstr (wrong_port->phase_id, ==, "manifests");
   assert_contains (wrong_port->hint, "port 8080");
 
   /* no probe failure reported yet: still starting */
@@ -388,7 +404,7 @@ test_terminated_non_zero (void)
   g_assert_cmpstr (d->message, ==, "database unreachable");
   assert_contains (d->hint, "exit code 3");
   assert_contains (d->hint, "DATABASE_URL");
-  g_assert_cmpstr (d->phase_id, ==, TD_PHASE_ID_DEPLOY);
+  g_assert_cmpstr (d->phase_id, ==, "deploy");
 
   g_assert_nonnull (no_reason);
   g_assert_cmpstr (no_reason->reason, ==, "Error");
@@ -413,7 +429,7 @@ test_init_container_first (void)
 
   g_assert_nonnull (d);
   g_assert_cmpstr (d->container, ==, "migrate");
-  g_assert_cmpstr (d->phase_id, ==, TD_PHASE_ID_BACKEND_IMAGE);
+  g_assert_cmpstr (d->phase_id, ==, "backend-image");
 }
 
 static void
@@ -432,7 +448,7 @@ test_pod_level (void)
   g_assert_nonnull (evicted);
   g_assert_cmpstr (evicted->reason, ==, "Evicted");
   g_assert_cmpstr (evicted->message, ==, "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91Mi.");
-  g_assert_cmpstr (evicted->phase_id, ==, TD_PHASE_ID_CLUSTER);
+  g_assert_cmpstr (evicted->phase_id, ==, "cluster");
   g_assert_null (terminating);
 }
 
@@ -440,7 +456,7 @@ static void
 test_boxed (void)
 {
   g_autoptr(JsonNode) node = load_fixture ("pod-crashloopbackoff.json");
-  g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL);
+  g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL, rules ());
   g_autoptr(TdPodDiagnosis) copy = g_boxed_copy (TD_TYPE_POD_DIAGNOSIS, d);
 
   g_assert_true (copy != d);
@@ -506,7 +522,7 @@ test_needs_action (void)
       g_autoptr(TdPodDiagnosis) d = NULL;
 
       json_object_set_int_member (first_status (json_node_get_object (node)), "restartCount", cases[i].restarts);
-      d = td_pod_diagnose (json_node_get_object (node), NULL);
+      d = td_pod_diagnose (json_node_get_object (node), NULL, rules ());
       g_assert_nonnull (d);
       g_assert_cmpstr (d->reason, ==, cases[i].reason);
       if (d->needs_action != cases[i].needs_action)
@@ -534,7 +550,7 @@ test_needs_action_fixtures (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(JsonNode) node = load_fixture (cases[i].fixture);
-      g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL);
+      g_autoptr(TdPodDiagnosis) d = td_pod_diagnose (json_node_get_object (node), NULL, rules ());
 
       g_assert_nonnull (d);
       if (d->needs_action != cases[i].needs_action)

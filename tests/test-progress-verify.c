@@ -116,7 +116,11 @@ deployed_new (const char *extra_setting)
     }
   write_file (deployed->project, "Dockerfile.backend", "FROM python:3.11-slim\n");
   write_file (deployed->project, "Dockerfile.frontend", "FROM node:20-alpine\n");
-  log = td_audit_log_new (deployed->project);
+  {
+    g_autoptr(TdPlan) plan = td_plan_new_default (NULL);
+    log = td_audit_log_new (deployed->project, td_plan_get_setting (plan, "audit_log"),
+                            td_plan_get_setting (plan, "audit_header"));
+  }
   g_assert_true (td_audit_log_ensure (log, NULL));
   append_audit (log, "ENV", 1);
   append_audit (log, "GORDON", 2);

@@ -225,7 +225,7 @@ test_pods_ready_stops_early_when_stuck (void)
   g_assert_nonnull (strstr (message, "\ntodo-frontend-5c8d7b9f4-bbbbb (0/1, ImagePullBackOff): ImagePullBackOff: "));
   /* The first pod's diagnosis is the fix, and its phase the Go to button's. */
   g_assert_cmpstr (td_check_result_get_fix_phase (result), ==, "backend-image");
-  g_assert_nonnull (strstr (td_check_result_get_fix (result), "rebuild the image in the Backend image phase"));
+  g_assert_nonnull (strstr (td_check_result_get_fix (result), "rebuild the image in the Backend Image phase"));
   fixture_stop (&fixture);
 }
 

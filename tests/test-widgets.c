@@ -217,7 +217,7 @@ static void
 test_audit_log_window_without_file (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("td-widgets-XXXXXX", NULL);
-  g_autoptr(TdAuditLog) log = td_audit_log_new (dir);
+  g_autoptr(TdAuditLog) log = td_audit_log_new (dir, "phase-iv-audit.log", "# header");
   GtkWidget *window = td_audit_log_window_new (log);
 
   g_assert_true (TD_IS_AUDIT_LOG_WINDOW (window));

@@ -1,4 +1,5 @@
-/* td-audit-log.c: appends agent delegations to phase-iv-audit.log, one atomic write per line */
+/* td-audit-log.c: appends agent delegations to the plan's audit log (settings.audit_log), one
+ * atomic write per line */
 #define G_LOG_DOMAIN "td-audit-log"
 
 #include <errno.h>
@@ -17,6 +18,8 @@ struct _TdAuditLog
   GObject    parent_instance;
 
   char      *project_dir;
+  char      *file_name;
+  char      *header;
   char      *path;
 
   GMutex     secrets_lock;   /* append may run on a worker thread while secrets are added */
@@ -29,6 +32,8 @@ G_DEFINE_FINAL_TYPE (TdAuditLog, td_audit_log, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_PROJECT_DIR,
+  PROP_FILE_NAME,
+  PROP_HEADER,
   PROP_PATH,
   N_PROPS
 };
@@ -53,6 +58,8 @@ td_audit_log_finalize (GObject *object)
   TdAuditLog *self = TD_AUDIT_LOG (object);
 
   g_free (self->project_dir);
+  g_free (self->file_name);
+  g_free (self->header);
   g_free (self->path);
   g_ptr_array_unref (self->secrets);
   g_ptr_array_unref (self->spellings);
@@ -74,6 +81,12 @@ td_audit_log_get_property (GObject    *object,
     case PROP_PROJECT_DIR:
       g_value_set_string (value, self->project_dir);
       break;
+    case PROP_FILE_NAME:
+      g_value_set_string (value, self->file_name);
+      break;
+    case PROP_HEADER:
+      g_value_set_string (value, self->header);
+      break;
     case PROP_PATH:
       g_value_set_string (value, self->path);
       break;
@@ -93,10 +106,14 @@ td_audit_log_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_PROJECT_DIR:
-      /* Construct-only: path is derived once and never changes. */
+      /* Construct-only, like the file name: the path is derived once (constructed) and never changes. */
       self->project_dir = g_value_dup_string (value);
-      self->path = g_build_filename (self->project_dir ? self->project_dir : ".",
-                                     TD_AUDIT_LOG_FILE_NAME, NULL);
+      break;
+    case PROP_FILE_NAME:
+      self->file_name = g_value_dup_string (value);
+      break;
+    case PROP_HEADER:
+      self->header = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -104,16 +121,33 @@ td_audit_log_set_property (GObject      *object,
 }
 
 static void
+td_audit_log_constructed (GObject *object)
+{
+  TdAuditLog *self = TD_AUDIT_LOG (object);
+
+  G_OBJECT_CLASS (td_audit_log_parent_class)->constructed (object);
+  self->path = g_build_filename (self->project_dir ? self->project_dir : ".",
+                                 self->file_name ? self->file_name : "audit.log", NULL);
+}
+
+static void
 td_audit_log_class_init (TdAuditLogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = td_audit_log_constructed;
   object_class->finalize = td_audit_log_finalize;
   object_class->get_property = td_audit_log_get_property;
   object_class->set_property = td_audit_log_set_property;
 
   properties[PROP_PROJECT_DIR] =
     g_param_spec_string ("project-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_NAME] =
+    g_param_spec_string ("file-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HEADER] =
+    g_param_spec_string ("header", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PATH] =
     g_param_spec_string ("path", NULL, NULL, NULL,
@@ -131,11 +165,24 @@ td_audit_log_init (TdAuditLog *self)
 }
 
 TdAuditLog *
-td_audit_log_new (const char *project_dir)
+td_audit_log_new (const char *project_dir,
+                  const char *file_name,
+                  const char *header)
 {
   g_return_val_if_fail (project_dir != NULL, NULL);
+  g_return_val_if_fail (file_name != NULL && file_name[0] != '\0', NULL);
+  g_return_val_if_fail (header != NULL, NULL);
 
-  return g_object_new (TD_TYPE_AUDIT_LOG, "project-dir", project_dir, NULL);
+  return g_object_new (TD_TYPE_AUDIT_LOG, "project-dir", project_dir, "file-name", file_name,
+                       "header", header, NULL);
+}
+
+const char *
+td_audit_log_get_file_name (TdAuditLog *self)
+{
+  g_return_val_if_fail (TD_IS_AUDIT_LOG (self), NULL);
+
+  return self->file_name;
 }
 
 const char *
@@ -212,7 +259,7 @@ td_audit_log_ensure (TdAuditLog  *self,
                      GError     **error)
 {
   g_autofree char *tmp_path = NULL;
-  const char *header = TD_AUDIT_LOG_HEADER "\n";
+  g_autofree char *header = NULL;
   int fd;
   int saved_errno;
   gboolean ok;
@@ -222,6 +269,7 @@ td_audit_log_ensure (TdAuditLog  *self,
 
   if (g_file_test (self->path, G_FILE_TEST_EXISTS))
     return TRUE;
+  header = g_strconcat (self->header, "\n", NULL);
 
   /* The header is written into a private file that is then linked into place, so another writer
    * never sees the log without its header (it would append its line above the header). link()

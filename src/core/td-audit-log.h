@@ -1,4 +1,5 @@
-/* td-audit-log.h: phase-iv-audit.log, in the seed's format
+/* td-audit-log.h: the audit log (the plan's settings.audit_log, phase-iv-audit.log), in the seed's
+ * format, under the plan's settings.audit_header:
  *   # Phase IV Agent Delegation Audit Log — format: [ISO-timestamp] [AGENT] prompt="..." result="..."
  *   [2026-11-21T05:15:25Z] [GORDON] prompt="…" result="…"
  * Each line is written with one write() on an O_APPEND descriptor, so concurrent writers (two
@@ -8,10 +9,6 @@
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
-
-#define TD_AUDIT_LOG_FILE_NAME "phase-iv-audit.log"
-#define TD_AUDIT_LOG_HEADER \
-  "# Phase IV Agent Delegation Audit Log — format: [ISO-timestamp] [AGENT] prompt=\"...\" result=\"...\""
 
 typedef struct {
   char *timestamp;
@@ -26,8 +23,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdAuditEntry, td_audit_entry_free)
 #define TD_TYPE_AUDIT_LOG (td_audit_log_get_type ())
 G_DECLARE_FINAL_TYPE (TdAuditLog, td_audit_log, TD, AUDIT_LOG, GObject)
 
-TdAuditLog *td_audit_log_new          (const char  *project_dir);
+/* @file_name is project-relative; @header is the first line a new log gets (without newline). */
+TdAuditLog *td_audit_log_new          (const char  *project_dir,
+                                       const char  *file_name,
+                                       const char  *header);
 const char *td_audit_log_get_path     (TdAuditLog  *self);
+/* The project-relative name, for messages: "phase-iv-audit.log". */
+const char *td_audit_log_get_file_name (TdAuditLog *self);
 /* Creates the file with the header when it does not exist; leaves an existing file alone. */
 gboolean    td_audit_log_ensure       (TdAuditLog  *self,
                                        GError     **error);

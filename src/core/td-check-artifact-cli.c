@@ -25,10 +25,10 @@ read_standard_input (GError **error)
 }
 
 int
-td_check_artifact_cli_run (const char *file, const char *task_id, GString *out, GString *err)
+td_check_artifact_cli_run (const char *file, const char *task_id, const char *plan_file, GString *out, GString *err)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TdPlan) plan = td_plan_new_default (&error);
+  g_autoptr(TdPlan) plan = td_plan_load (plan_file, &error);
   g_autoptr(GPtrArray) findings = NULL;
   g_autofree char *text = NULL;
   const char *source = g_strcmp0 (file, "-") == 0 ? "<stdin>" : file;
@@ -40,7 +40,7 @@ td_check_artifact_cli_run (const char *file, const char *task_id, GString *out, 
 
   if (plan == NULL)
     {
-      g_string_append_printf (err, "The bundled plan cannot be loaded: %s\n", error->message);
+      g_string_append_printf (err, "The %s cannot be loaded: %s\n", plan_file ? "plan" : "bundled plan", error->message);
       return TD_CHECK_ARTIFACT_CANNOT_CHECK;
     }
   if (task_id == NULL)

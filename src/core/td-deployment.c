@@ -102,7 +102,8 @@ td_deployment_new (TdPlan *plan, TdRunner *runner, const char *project_dir)
   self->plan = g_object_ref (plan);
   self->runner = g_object_ref (runner);
   self->project_dir = g_strdup (project_dir);
-  self->audit_log = td_audit_log_new (project_dir);
+  self->audit_log = td_audit_log_new (project_dir, td_plan_get_setting (plan, "audit_log"),
+                                      td_plan_get_setting (plan, "audit_header"));
   return self;
 }
 

@@ -689,6 +689,7 @@ pods_ready_connected (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   data->monitor = td_pod_monitor_new (client, plan_namespace ? plan_namespace : context_namespace, data->selector);
+  td_pod_monitor_set_diagnosis_rules (data->monitor, td_plan_get_diagnosis_rules (td_deployment_get_plan (deployment)));
   data->ready_id = g_signal_connect (data->monitor, "notify::n-ready", G_CALLBACK (on_pods_ready_changed), task);
   data->synced_id = g_signal_connect (data->monitor, "notify::synced", G_CALLBACK (on_pods_ready_changed), task);
   data->state_id = g_signal_connect (data->monitor, "notify::connection-state", G_CALLBACK (on_pods_ready_changed), task);

@@ -59,12 +59,14 @@ td_git_commit_describe (GPtrArray *commands)
 typedef struct {
   GPtrArray *commands;
   guint      next;
+  char      *task_id;
 } RunData;
 
 static void
 run_data_free (RunData *data)
 {
   g_ptr_array_unref (data->commands);
+  g_free (data->task_id);
   g_free (data);
 }
 
@@ -110,19 +112,20 @@ run_next (GTask *task)
       g_object_unref (task);
       return;
     }
-  td_deployment_capture_async (g_task_get_source_object (task), data->commands->pdata[data->next], "T037",
+  td_deployment_capture_async (g_task_get_source_object (task), data->commands->pdata[data->next], data->task_id,
                                60 * 1000, g_task_get_cancellable (task), command_done, task);
 }
 
 void
-td_git_commit_run_async (TdDeployment *deployment, GPtrArray *commands, GCancellable *cancellable,
-                         GAsyncReadyCallback callback, gpointer user_data)
+td_git_commit_run_async (TdDeployment *deployment, const char *task_id, GPtrArray *commands,
+                         GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (deployment, cancellable, callback, user_data);
   RunData *data = g_new0 (RunData, 1);
 
   g_task_set_source_tag (task, td_git_commit_run_async);
   data->commands = g_ptr_array_ref (commands);
+  data->task_id = g_strdup (task_id);
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
   run_next (task);
 }

@@ -18,8 +18,9 @@ GPtrArray *td_git_commit_commands   (TdTask              *task,
 char      *td_git_commit_describe   (GPtrArray           *commands);
 
 /* Runs @commands in order in the project, stopping at the first that fails (its stderr in the
- * error). */
+ * error). @task_id labels their output in the log ("T037"). */
 void       td_git_commit_run_async  (TdDeployment        *deployment,
+                                     const char          *task_id,
                                      GPtrArray           *commands,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,

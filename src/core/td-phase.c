@@ -21,7 +21,15 @@ struct _TdPhase
   char        **depends_on;
   GListStore   *tasks;
   TdGate       *gate;
+  TdPageKind    page;
   TdPhaseState  state;
+};
+
+/* The pages a phase may name. */
+static const TdPlanName pages[] = {
+  { TD_PAGE_KIND_PHASE,     "phase",     -1, NULL },
+  { TD_PAGE_KIND_IMAGE,     "image",     -1, NULL },
+  { TD_PAGE_KIND_MANIFESTS, "manifests", -1, NULL },
 };
 
 G_DEFINE_FINAL_TYPE (TdPhase, td_phase, G_TYPE_OBJECT)
@@ -194,13 +202,14 @@ TdPhase *
 td_phase_new_from_yaml (GBytes *document, const TdYamlNode *node, guint number, GError **error)
 {
   static const char * const known[] = {
-    "id", "title", "seed_title", "purpose", "story", "depends_on", "tasks", "gate", NULL
+    "id", "title", "seed_title", "purpose", "story", "page", "depends_on", "tasks", "gate", NULL
   };
   static const char * const required[] = {
-    "id", "title", "seed_title", "purpose", "tasks", "gate", NULL
+    "id", "title", "seed_title", "purpose", "page", "tasks", "gate", NULL
   };
   g_autoptr(TdPhase) self = NULL;
   const TdYamlNode *tasks;
+  const TdPlanName *page = NULL;
 
   if (!td_plan_check_mapping (node, "phase", known, required, error))
     return NULL;
@@ -222,8 +231,15 @@ td_phase_new_from_yaml (GBytes *document, const TdYamlNode *node, guint number, 
       !get_required_text (node, "seed_title", &self->seed_title, error) ||
       !get_required_text (node, "purpose", &self->purpose, error) ||
       !td_plan_get_text (node, "story", &self->story, error) ||
-      !read_depends_on (self, td_yaml_mapping_get (node, "depends_on"), error))
+      !read_depends_on (self, td_yaml_mapping_get (node, "depends_on"), error) ||
+      !td_plan_read_name (node, "page", "page", pages, G_N_ELEMENTS (pages), &page, error))
     return NULL;
+  if (page == NULL)
+    {
+      td_yaml_set_error (td_yaml_mapping_get (node, "page"), error, "“page” must name the page that shows the phase");
+      return NULL;
+    }
+  self->page = page->value;
   if (self->story != NULL && !is_story (self->story))
     {
       td_yaml_set_error (td_yaml_mapping_get (node, "story"), error,
@@ -253,6 +269,19 @@ td_phase_new_from_yaml (GBytes *document, const TdYamlNode *node, guint number, 
 }
 
 /* ── Getters ─────────────────────────────────────────────────────────────────────────────── */
+
+TdPageKind
+td_phase_get_page (TdPhase *self)
+{
+  g_return_val_if_fail (TD_IS_PHASE (self), TD_PAGE_KIND_PHASE);
+  return self->page;
+}
+
+const char *
+td_page_kind_to_string (TdPageKind page)
+{
+  return td_plan_name_of (pages, G_N_ELEMENTS (pages), page);
+}
 
 const char *
 td_phase_get_id (TdPhase *self)

@@ -17,6 +17,14 @@ typedef enum {
   TD_PHASE_STATE_SKIPPED,
 } TdPhaseState;
 
+/* Which page shows the phase, named by `page:` in the plan (td-phase.c's page table); the window's
+ * page registry maps each to its page class. */
+typedef enum {
+  TD_PAGE_KIND_PHASE,      /* the generic page: tasks, the extras their roles ask for, the gate */
+  TD_PAGE_KIND_IMAGE,      /* an agent writes a Dockerfile, reviewed, then the image is built */
+  TD_PAGE_KIND_MANIFESTS,  /* agents write manifests, each reviewed and accepted into the chart */
+} TdPageKind;
+
 #define TD_TYPE_PHASE (td_phase_get_type ())
 G_DECLARE_FINAL_TYPE (TdPhase, td_phase, TD, PHASE, GObject)
 
@@ -30,11 +38,14 @@ const char         *td_phase_get_story       (TdPhase *self);  /* "US1" or NULL 
 const char * const *td_phase_get_depends_on  (TdPhase *self);
 GListModel         *td_phase_get_tasks       (TdPhase *self);  /* of TdTask */
 TdGate             *td_phase_get_gate        (TdPhase *self);
+TdPageKind          td_phase_get_page        (TdPhase *self);
 TdPhaseState        td_phase_get_state       (TdPhase *self);
 void                td_phase_set_state       (TdPhase *self,
                                               TdPhaseState state);
 
 const char         *td_phase_state_to_string (TdPhaseState state);
+/* The plan's name of @page: "image". */
+const char         *td_page_kind_to_string   (TdPageKind page);
 /* The symbolic icon name the sidebar shows for a state. */
 const char         *td_phase_state_icon_name (TdPhaseState state);
 

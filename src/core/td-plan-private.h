@@ -35,4 +35,27 @@ gboolean  td_plan_get_text        (const TdYamlNode   *mapping,
                                    const char        **out_text,
                                    GError            **error);
 
+/* One entry of a table of the names a plan may use for a role, an action or a page. */
+typedef struct {
+  int         value;
+  const char *name;
+  int         kind;    /* the task kind the name goes with (a TdTaskKind), or -1 for any */
+  const char *needs;   /* a key the mapping must also have, or NULL */
+} TdPlanName;
+
+/* Reads @key of @mapping as one of the @n_names names of @names (@what: "task role") into
+ * @out_entry; absent or null sets NULL. An unknown name is an error at the value, listing the
+ * known names; so is a mapping without the key the name needs. */
+gboolean  td_plan_read_name       (const TdYamlNode   *mapping,
+                                   const char         *key,
+                                   const char         *what,
+                                   const TdPlanName   *names,
+                                   guint               n_names,
+                                   const TdPlanName  **out_entry,
+                                   GError            **error);
+/* The name of @value in @names, or NULL. */
+const char *td_plan_name_of       (const TdPlanName   *names,
+                                   guint               n_names,
+                                   int                 value);
+
 G_END_DECLS

@@ -16,6 +16,7 @@ struct _TdPlan
   GHashTable       *phase_by_id;   /* id → TdPhase (borrowed from phases) */
   GHashTable       *task_by_id;    /* id → TdTask (borrowed) */
   GHashTable       *task_phase;    /* task id → TdPhase (borrowed) */
+  TdPodDiagnosisRules *diagnosis_rules;
 };
 
 G_DEFINE_FINAL_TYPE (TdPlan, td_plan, G_TYPE_OBJECT)
@@ -38,6 +39,7 @@ td_plan_finalize (GObject *object)
   g_clear_pointer (&self->phase_by_id, g_hash_table_unref);
   g_clear_pointer (&self->task_by_id, g_hash_table_unref);
   g_clear_pointer (&self->task_phase, g_hash_table_unref);
+  g_clear_pointer (&self->diagnosis_rules, td_pod_diagnosis_rules_unref);
   g_clear_object (&self->phases);
   g_clear_pointer (&self->document, g_bytes_unref);
   G_OBJECT_CLASS (td_plan_parent_class)->finalize (object);
@@ -138,6 +140,41 @@ td_plan_get_text (const TdYamlNode *mapping, const char *key, const char **out_t
 
 /* ── Loading ─────────────────────────────────────────────────────────────────────────────── */
 
+gboolean
+td_plan_read_name (const TdYamlNode *mapping, const char *key, const char *what,
+                   const TdPlanName *names, guint n_names, const TdPlanName **out_entry, GError **error)
+{
+  const TdYamlNode *node = td_yaml_mapping_get (mapping, key);
+  const char *text;
+  g_autoptr(GString) known = NULL;
+
+  *out_entry = NULL;
+  if (node == NULL || td_yaml_is_null (node))
+    return TRUE;
+  text = td_yaml_scalar (node);
+  for (guint i = 0; text != NULL && i < n_names; i++)
+    if (g_str_equal (names[i].name, text))
+      {
+        if (names[i].needs != NULL && td_yaml_mapping_get (mapping, names[i].needs) == NULL)
+          return td_yaml_set_error (node, error, "a %s “%s” needs “%s” beside it", what, text, names[i].needs);
+        *out_entry = &names[i];
+        return TRUE;
+      }
+  known = g_string_new (NULL);
+  for (guint i = 0; i < n_names; i++)
+    g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", names[i].name);
+  return td_yaml_set_error (node, error, "unknown %s “%s” (known: %s)", what, text ? text : "", known->str);
+}
+
+const char *
+td_plan_name_of (const TdPlanName *names, guint n_names, int value)
+{
+  for (guint i = 0; i < n_names; i++)
+    if (names[i].value == value)
+      return names[i].name;
+  return NULL;
+}
+
 static const TdYamlNode *
 id_node (const TdYamlNode *mapping)
 {
@@ -202,7 +239,8 @@ check_settings (const TdYamlNode *settings, GError **error)
 {
   static const char * const required[] = {
     "namespace", "release", "chart", "pod_selector", "expected_pods", "pods_timeout_seconds",
-    "stabilisation_seconds", "audit_log", "required_env_keys", NULL
+    "stabilisation_seconds", "audit_log", "audit_header", "required_env_keys", "secret_name",
+    "values_file", "components", "diagnoses", NULL
   };
 
   if (settings->kind != TD_YAML_MAPPING)
@@ -212,6 +250,14 @@ check_settings (const TdYamlNode *settings, GError **error)
       return td_yaml_set_error (settings, error, "the settings have no “%s”, which the wizard needs",
                                 required[i]);
   return TRUE;
+}
+
+static const char *
+phase_title (const char *phase_id, gpointer user_data)
+{
+  TdPhase *phase = g_hash_table_lookup (TD_PLAN (user_data)->phase_by_id, phase_id);
+
+  return phase != NULL ? td_phase_get_title (phase) : NULL;
 }
 
 static gboolean
@@ -254,7 +300,10 @@ load (TdPlan *self, const TdYamlNode *root, GError **error)
         return FALSE;
     }
 
-  return check_depends_on (self, phase_nodes, error);
+  if (!check_depends_on (self, phase_nodes, error))
+    return FALSE;
+  self->diagnosis_rules = td_pod_diagnosis_rules_new (self->settings, phase_title, self, error);
+  return self->diagnosis_rules != NULL;
 }
 
 TdPlan *
@@ -319,6 +368,12 @@ td_plan_new_default (GError **error)
   return td_plan_new_from_data (data, length, "resource://" TD_PLAN_RESOURCE_PATH, error);
 }
 
+TdPlan *
+td_plan_load (const char *file, GError **error)
+{
+  return file != NULL ? td_plan_new_from_file (file, error) : td_plan_new_default (error);
+}
+
 /* ── Getters ─────────────────────────────────────────────────────────────────────────────── */
 
 const char *
@@ -364,4 +419,18 @@ td_plan_get_settings (TdPlan *self)
 {
   g_return_val_if_fail (TD_IS_PLAN (self), NULL);
   return self->settings;
+}
+
+TdPodDiagnosisRules *
+td_plan_get_diagnosis_rules (TdPlan *self)
+{
+  g_return_val_if_fail (TD_IS_PLAN (self), NULL);
+  return self->diagnosis_rules;
+}
+
+const char *
+td_plan_get_setting (TdPlan *self, const char *key)
+{
+  g_return_val_if_fail (TD_IS_PLAN (self), NULL);
+  return td_yaml_mapping_get_string (self->settings, key);
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "td-phase.h"
+#include "td-pod-diagnosis.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,9 @@ G_DECLARE_FINAL_TYPE (TdPlan, td_plan, TD, PLAN, GObject)
 /* The plan bundled in the GResource. */
 TdPlan     *td_plan_new_default     (GError     **error);
 TdPlan     *td_plan_new_from_file   (const char  *path,
+                                     GError     **error);
+/* The plan in @file, or the bundled plan when @file is NULL (`--plan FILE`). */
+TdPlan     *td_plan_load            (const char  *file,
                                      GError     **error);
 /* @source names the text in error messages ("file:line:column: …"). */
 TdPlan     *td_plan_new_from_data   (const char  *data,
@@ -33,5 +37,12 @@ TdPhase    *td_plan_find_task_phase (TdPlan      *self,
                                      const char  *task_id);
 /* Settings the plan holds beyond phases: "namespace", "release", "selector", timeouts… */
 const TdYamlNode *td_plan_get_settings (TdPlan   *self);
+/* What the health analysis knows of this deployment (settings.components, settings.diagnoses…);
+ * owned by the plan. */
+TdPodDiagnosisRules *td_plan_get_diagnosis_rules (TdPlan *self);
+/* The text of one of the settings ("audit_log", "release", "secret_name"…), or NULL. The loader
+ * makes sure the ones the wizard needs are there. */
+const char *td_plan_get_setting     (TdPlan      *self,
+                                     const char  *key);
 
 G_END_DECLS

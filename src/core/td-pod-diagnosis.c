@@ -13,22 +13,273 @@
 #include "td-pod-health.h"
 #include "td-quantity.h"
 
-#define BACKEND_SECRET "todo-backend-secret"
-#define VALUES_YAML    "charts/todo-app/values.yaml"
-
 G_DEFINE_BOXED_TYPE (TdPodDiagnosis, td_pod_diagnosis, td_pod_diagnosis_copy, td_pod_diagnosis_free)
 
-static TdPodDiagnosis *diagnosis_new (const char *reason,
+/* ---- the rules, from the plan ---- */
+
+/* Every problem the analyser tells apart; settings.diagnoses names the phase that fixes each. */
+typedef enum {
+  MISSING_LOCAL_IMAGE, INVALID_IMAGE_NAME, IMAGE_PULL_FAILED, MISSING_SECRET, WRONG_SECRET_NAME,
+  MISSING_SECRET_KEY, MISSING_CONFIGMAP, CONFIG_ERROR, OUT_OF_MEMORY, CANNOT_START, CRASH,
+  PROBE_WRONG_PORT, PROBE_FAILING, MISSING_SECRET_VOLUME, MOUNT_FAILED, SANDBOX_FAILED, BROKEN_IMAGE,
+  CONTAINER_ERROR, NODE_TOO_SMALL, NODE_SELECTOR, UNSCHEDULABLE, EVICTED, N_KINDS
+} Kind;
+
+static const char * const kind_names[N_KINDS] = {
+  "missing-local-image", "invalid-image-name", "image-pull-failed", "missing-secret", "wrong-secret-name",
+  "missing-secret-key", "missing-configmap", "config-error", "out-of-memory", "cannot-start", "crash",
+  "probe-wrong-port", "probe-failing", "missing-secret-volume", "mount-failed", "sandbox-failed",
+  "broken-image", "container-error", "node-too-small", "node-selector", "unschedulable", "evicted",
+};
+
+/* The fix phase that means "the image phase of the pod's component". */
+#define COMPONENT_IMAGE_PHASE "image"
+
+typedef struct {
+  char   *name;          /* "backend": also its key in values.yaml */
+  char  **label_names;   /* the pod labels that say a pod is this component's… */
+  char  **label_values;  /* …and their values */
+  char   *image;         /* "todo-backend:latest" */
+  char   *image_phase;   /* where the image is built */
+  char   *image_phase_title;
+  gint64  port;          /* what its readiness probe should ask */
+  char   *probe_path;
+  char   *crash_hint;    /* the usual cause when its container keeps stopping */
+} Component;
+
+static void
+component_clear (Component *component)
+{
+  g_free (component->name);
+  g_strfreev (component->label_names);
+  g_strfreev (component->label_values);
+  g_free (component->image);
+  g_free (component->image_phase);
+  g_free (component->image_phase_title);
+  g_free (component->probe_path);
+  g_free (component->crash_hint);
+}
+
+struct _TdPodDiagnosisRules
+{
+  gatomicrefcount  ref_count;
+  char            *secret_name;
+  char            *env_keys;       /* "DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET" */
+  char            *values_file;
+  GArray          *components;     /* of Component */
+  char            *fix_phase[N_KINDS];
+  char            *fix_title[N_KINDS];
+};
+
+TdPodDiagnosisRules *
+td_pod_diagnosis_rules_ref (TdPodDiagnosisRules *rules)
+{
+  g_return_val_if_fail (rules != NULL, NULL);
+  g_atomic_ref_count_inc (&rules->ref_count);
+  return rules;
+}
+
+void
+td_pod_diagnosis_rules_unref (TdPodDiagnosisRules *rules)
+{
+  if (rules == NULL || !g_atomic_ref_count_dec (&rules->ref_count))
+    return;
+  g_free (rules->secret_name);
+  g_free (rules->env_keys);
+  g_free (rules->values_file);
+  g_array_unref (rules->components);
+  for (guint kind = 0; kind < N_KINDS; kind++)
+    {
+      g_free (rules->fix_phase[kind]);
+      g_free (rules->fix_title[kind]);
+    }
+  g_free (rules);
+}
+
+static gboolean
+read_component (TdPodDiagnosisRules *rules, const char *name, const TdYamlNode *node,
+                TdPhaseTitleFunc phase_title, gpointer user_data, GError **error)
+{
+  static const char * const needed[] = { "labels", "image", "image_phase", "port", "probe_path", "crash_hint" };
+  static const char * const known[] = { "labels", "image", "image_phase", "port", "probe_path", "crash_hint", NULL };
+  const TdYamlNode *labels = td_yaml_mapping_get (node, "labels");
+  const char *image_phase = td_yaml_mapping_get_string (node, "image_phase");
+  const char *title = image_phase != NULL ? phase_title (image_phase, user_data) : NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+  Component component = { 0 };
+
+  if (node->kind != TD_YAML_MAPPING)
+    return td_yaml_set_error (node, error, "component “%s” must be a mapping", name);
+  for (guint i = 0; i < node->keys->len; i++)
+    if (!g_strv_contains (known, ((const TdYamlNode *) node->keys->pdata[i])->value))
+      return td_yaml_set_error (node->keys->pdata[i], error, "unknown key “%s” in a component",
+                                ((const TdYamlNode *) node->keys->pdata[i])->value);
+  for (gsize i = 0; i < G_N_ELEMENTS (needed); i++)
+    if (td_yaml_mapping_get (node, needed[i]) == NULL)
+      return td_yaml_set_error (node, error, "component “%s” has no “%s”, which the health analysis needs",
+                                name, needed[i]);
+  if (labels->kind != TD_YAML_MAPPING || td_yaml_n_children (labels) == 0)
+    return td_yaml_set_error (labels, error, "“labels” must map label names to values");
+  if (title == NULL)
+    return td_yaml_set_error (td_yaml_mapping_get (node, "image_phase"), error,
+                              "“%s” is not a phase of this plan", image_phase ? image_phase : "");
+  if (!td_yaml_get_int (td_yaml_mapping_get (node, "port"), &component.port))
+    return td_yaml_set_error (td_yaml_mapping_get (node, "port"), error, "“port” must be a number");
+  for (guint i = 0; i < td_yaml_n_children (labels); i++)
+    {
+      g_strv_builder_add (names, ((const TdYamlNode *) labels->keys->pdata[i])->value);
+      g_strv_builder_add (values, td_yaml_scalar (td_yaml_child (labels, i)) ? td_yaml_scalar (td_yaml_child (labels, i)) : "");
+    }
+  component.name = g_strdup (name);
+  component.label_names = g_strv_builder_end (names);
+  component.label_values = g_strv_builder_end (values);
+  component.image = g_strdup (td_yaml_mapping_get_string (node, "image"));
+  component.image_phase = g_strdup (image_phase);
+  component.image_phase_title = g_strdup (title);
+  component.probe_path = g_strdup (td_yaml_mapping_get_string (node, "probe_path"));
+  component.crash_hint = g_strdup (td_yaml_mapping_get_string (node, "crash_hint"));
+  g_array_append_val (rules->components, component);
+  return TRUE;
+}
+
+static gboolean
+read_fix_phases (TdPodDiagnosisRules *rules, const TdYamlNode *table,
+                 TdPhaseTitleFunc phase_title, gpointer user_data, GError **error)
+{
+  if (table == NULL || table->kind != TD_YAML_MAPPING)
+    return td_yaml_set_error (table, error, "“diagnoses” must map each diagnosis to the phase that fixes it");
+  for (guint i = 0; i < td_yaml_n_children (table); i++)
+    {
+      const TdYamlNode *key = table->keys->pdata[i];
+      const TdYamlNode *value = td_yaml_child (table, i);
+      const char *phase = td_yaml_scalar (value);
+      guint kind;
+
+      for (kind = 0; kind < N_KINDS && g_strcmp0 (kind_names[kind], key->value) != 0; kind++)
+        ;
+      if (kind == N_KINDS)
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) kind_names);
+          return td_yaml_set_error (key, error, "unknown diagnosis “%s” (known: %s)", key->value, known);
+        }
+      if (g_strcmp0 (phase, COMPONENT_IMAGE_PHASE) != 0 && (phase == NULL || phase_title (phase, user_data) == NULL))
+        return td_yaml_set_error (value, error, "“%s” is not a phase of this plan (nor “" COMPONENT_IMAGE_PHASE
+                                  "”, the image phase of the pod's component)", phase ? phase : "");
+      rules->fix_phase[kind] = g_strdup (phase);
+      rules->fix_title[kind] = g_str_equal (phase, COMPONENT_IMAGE_PHASE) ? NULL : g_strdup (phase_title (phase, user_data));
+    }
+  for (guint kind = 0; kind < N_KINDS; kind++)
+    if (rules->fix_phase[kind] == NULL)
+      return td_yaml_set_error (table, error, "“diagnoses” does not say which phase fixes “%s”", kind_names[kind]);
+  return TRUE;
+}
+
+static char *
+join_scalars (const TdYamlNode *list)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) items = NULL;
+
+  for (guint i = 0; i < td_yaml_n_children (list); i++)
+    if (td_yaml_scalar (td_yaml_child (list, i)) != NULL)
+      g_strv_builder_add (builder, td_yaml_scalar (td_yaml_child (list, i)));
+  items = g_strv_builder_end (builder);
+  return g_strjoinv (", ", items);
+}
+
+TdPodDiagnosisRules *
+td_pod_diagnosis_rules_new (const TdYamlNode *settings, TdPhaseTitleFunc phase_title, gpointer user_data,
+                            GError **error)
+{
+  g_autoptr(TdPodDiagnosisRules) rules = g_new0 (TdPodDiagnosisRules, 1);
+  const TdYamlNode *components = td_yaml_mapping_get (settings, "components");
+
+  g_return_val_if_fail (settings != NULL && phase_title != NULL, NULL);
+
+  g_atomic_ref_count_init (&rules->ref_count);
+  rules->components = g_array_new (FALSE, TRUE, sizeof (Component));
+  g_array_set_clear_func (rules->components, (GDestroyNotify) component_clear);
+  rules->secret_name = g_strdup (td_yaml_mapping_get_string (settings, "secret_name"));
+  rules->values_file = g_strdup (td_yaml_mapping_get_string (settings, "values_file"));
+  rules->env_keys = join_scalars (td_yaml_mapping_get (settings, "required_env_keys"));
+  if (components == NULL || components->kind != TD_YAML_MAPPING || td_yaml_n_children (components) == 0)
+    {
+      td_yaml_set_error (components ? components : settings, error,
+                         "the settings need “components”: the app's parts, by name, for the health analysis");
+      return NULL;
+    }
+  for (guint i = 0; i < td_yaml_n_children (components); i++)
+    if (!read_component (rules, ((const TdYamlNode *) components->keys->pdata[i])->value,
+                         td_yaml_child (components, i), phase_title, user_data, error))
+      return NULL;
+  if (!read_fix_phases (rules, td_yaml_mapping_get (settings, "diagnoses"), phase_title, user_data, error))
+    return NULL;
+  return g_steal_pointer (&rules);
+}
+
+/* ---- a diagnosis ---- */
+
+typedef struct {
+  JsonObject *pod;
+  JsonArray  *events;
+  const char *pod_name;
+  const TdPodDiagnosisRules *rules;
+} Context;
+
+static const char *
+fix_phase (Context *context, Kind kind, const Component *component)
+{
+  const char *phase = context->rules != NULL ? context->rules->fix_phase[kind] : NULL;
+
+  if (g_strcmp0 (phase, COMPONENT_IMAGE_PHASE) == 0)
+    return component != NULL ? component->image_phase : NULL;
+  return phase;
+}
+
+/* "the Helm Deploy phase": where the user makes the fix for @kind. */
+static char *
+fix_place (Context *context, Kind kind, const Component *component)
+{
+  const char *phase = context->rules != NULL ? context->rules->fix_phase[kind] : NULL;
+  const char *title = NULL;
+
+  if (g_strcmp0 (phase, COMPONENT_IMAGE_PHASE) == 0)
+    title = component != NULL ? component->image_phase_title : NULL;
+  else if (phase != NULL)
+    title = context->rules->fix_title[kind];
+  return title != NULL ? g_strdup_printf ("the %s phase", title) : g_strdup ("its phase");
+}
+
+static const char *
+rules_secret (Context *context)
+{
+  return context->rules != NULL ? context->rules->secret_name : NULL;
+}
+
+/* The values file the chart reads ("charts/todo-app/values.yaml"). */
+static const char *
+rules_values_file (Context *context)
+{
+  return context->rules != NULL && context->rules->values_file != NULL ? context->rules->values_file
+                                                                         : "the chart's values.yaml";
+}
+
+static TdPodDiagnosis *diagnosis_new (Context    *context,
+                                      Kind        kind,
+                                      const Component *component,
+                                      const char *reason,
                                       const char *message,
-                                      const char *phase_id,
                                       const char *container,
                                       const char *hint_format,
-                                      ...) G_GNUC_PRINTF (5, 6);
+                                      ...) G_GNUC_PRINTF (7, 8);
 
 static TdPodDiagnosis *
-diagnosis_new (const char *reason,
+diagnosis_new (Context    *context,
+               Kind        kind,
+               const Component *component,
+               const char *reason,
                const char *message,
-               const char *phase_id,
                const char *container,
                const char *hint_format,
                ...)
@@ -38,7 +289,7 @@ diagnosis_new (const char *reason,
 
   diagnosis->reason = g_strdup (reason);
   diagnosis->message = g_strdup (message != NULL ? message : "");
-  diagnosis->phase_id = g_strdup (phase_id);
+  diagnosis->phase_id = g_strdup (fix_phase (context, kind, component));
   diagnosis->container = g_strdup (container);
   va_start (args, hint_format);
   diagnosis->hint = g_strdup_vprintf (hint_format, args);
@@ -76,12 +327,6 @@ td_pod_diagnosis_free (TdPodDiagnosis *diagnosis)
 }
 
 /* ---- what we know about the pod ---- */
-
-typedef struct {
-  JsonObject *pod;
-  JsonArray  *events;
-  const char *pod_name;
-} Context;
 
 /* The spec of the (init) container called @name. */
 static JsonObject *
@@ -137,51 +382,56 @@ split_image (const char  *image,
   *out_name = g_strdup (last_part);
 }
 
-/* This project's images (todo-backend:latest, …) are built into Minikube's Docker and exist in no
- * registry: a pull of one can only fail. */
+/* The same image, however it is spelled: "todo-backend" is "docker.io/library/todo-backend:latest". */
 static gboolean
-is_local_image (const char *image)
+same_image (const char *a, const char *b)
 {
-  g_autofree char *name = NULL;
-  g_autofree char *tag = NULL;
+  g_autofree char *a_name = NULL, *a_tag = NULL, *b_name = NULL, *b_tag = NULL;
 
-  split_image (image, &name, &tag);
-  return g_str_has_prefix (name, "todo-") && strcmp (tag, "latest") == 0;
+  if (a == NULL || b == NULL)
+    return FALSE;
+  split_image (a, &a_name, &a_tag);
+  split_image (b, &b_name, &b_tag);
+  return strcmp (a_name, b_name) == 0 && strcmp (a_tag, b_tag) == 0;
 }
 
-/* "backend" or "frontend" from the image, else the container or pod name; NULL if neither says. */
-static const char *
+/* This project's images (the components' images) are built into Minikube's Docker and exist in
+ * no registry: a pull of one can only fail. */
+static gboolean
+is_local_image (Context *context, const char *image)
+{
+  for (guint i = 0; context->rules != NULL && i < context->rules->components->len; i++)
+    if (same_image (image, g_array_index (context->rules->components, Component, i).image))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_labels (JsonObject *pod, const Component *component)
+{
+  JsonObject *pod_labels = td_json_get_object (td_json_get_object (pod, "metadata"), "labels");
+
+  for (guint i = 0; component->label_names[i] != NULL; i++)
+    if (g_strcmp0 (td_json_get_string (pod_labels, component->label_names[i]), component->label_values[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The component the pod belongs to: by its labels, else by the container's image; NULL if
+ * neither says. */
+static const Component *
 component_of (Context    *context,
               JsonObject *status)
 {
-  const char *candidates[] = {
-    container_image (context, status),
-    td_json_get_string (status, "name"),
-    context->pod_name,
-  };
+  const char *image = container_image (context, status);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
-    {
-      if (candidates[i] == NULL)
-        continue;
-      if (strstr (candidates[i], "frontend") != NULL)
-        return "frontend";
-      if (strstr (candidates[i], "backend") != NULL)
-        return "backend";
-    }
+  for (guint i = 0; context->rules != NULL && i < context->rules->components->len; i++)
+    if (has_labels (context->pod, &g_array_index (context->rules->components, Component, i)))
+      return &g_array_index (context->rules->components, Component, i);
+  for (guint i = 0; context->rules != NULL && i < context->rules->components->len; i++)
+    if (same_image (image, g_array_index (context->rules->components, Component, i).image))
+      return &g_array_index (context->rules->components, Component, i);
   return NULL;
-}
-
-static const char *
-image_phase (const char *component)
-{
-  return g_strcmp0 (component, "frontend") == 0 ? TD_PHASE_ID_FRONTEND_IMAGE : TD_PHASE_ID_BACKEND_IMAGE;
-}
-
-static const char *
-image_phase_title (const char *component)
-{
-  return g_strcmp0 (component, "frontend") == 0 ? "Frontend image" : "Backend image";
 }
 
 /* ---- events ---- */
@@ -287,28 +537,29 @@ diagnose_image (Context    *context,
   const char *container = td_json_get_string (status, "name");
   const char *image = container_image (context, status);
 
-  if (is_local_image (image))
+  if (is_local_image (context, image))
     {
-      const char *component = component_of (context, status);
+      const Component *component = component_of (context, status);
+      g_autofree char *rebuild = fix_place (context, MISSING_LOCAL_IMAGE, component);
       const char *never_pull = strcmp (reason, "ErrImageNeverPull") == 0
         ? "The image %s is not inside Minikube's Docker, and the pod may not download it (imagePullPolicy: Never). "
         : "The image %s is not inside Minikube's Docker, so Kubernetes tried to download it from Docker Hub, where it does not exist. ";
       g_autofree char *cause = g_strdup_printf (never_pull, image);
 
-      return diagnosis_new (reason, message, image_phase (component), container,
+      return diagnosis_new (context, MISSING_LOCAL_IMAGE, component, reason, message, container,
                             "%sIt was most likely built with your computer's Docker instead of Minikube's. "
                             "Re-run the Cluster phase so that the wizard reads `minikube docker-env` again, "
-                            "then rebuild the image in the %s phase.%s",
-                            cause, image_phase_title (component),
+                            "then rebuild the image in %s.%s",
+                            cause, rebuild,
                             strcmp (reason, "ErrImageNeverPull") == 0 ? ""
                             : " Also check that the Deployment in the Manifests phase says imagePullPolicy: Never.");
     }
 
   if (strcmp (reason, "InvalidImageName") == 0)
-    return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+    return diagnosis_new (context, INVALID_IMAGE_NAME, NULL, reason, message, container,
                           "“%s” is not a valid image name. Fix the image in the Deployment (Manifests phase).",
                           image != NULL ? image : "");
-  return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+  return diagnosis_new (context, IMAGE_PULL_FAILED, NULL, reason, message, container,
                         "Kubernetes could not download the image %s. Check the image name and tag in the "
                         "Deployment for typos, that the tag exists in its registry, and that Minikube can reach "
                         "the registry.", image != NULL ? image : "");
@@ -328,15 +579,21 @@ diagnose_config (Context    *context,
     secret = quoted_after (message, "secrets \"");   /* before Kubernetes 1.20 or so */
   if (secret != NULL)
     {
-      if (strcmp (secret, BACKEND_SECRET) == 0)
-        return diagnosis_new (reason, message, TD_PHASE_ID_DEPLOY, container,
-                              "The Secret %s does not exist yet, so the container cannot get its settings "
-                              "(DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET). Create it from your .env in "
-                              "the Helm Deploy phase.", secret);
-      return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+      if (g_strcmp0 (secret, rules_secret (context)) == 0)
+        {
+          g_autofree char *place = fix_place (context, MISSING_SECRET, NULL);
+          return diagnosis_new (context, MISSING_SECRET, NULL, reason, message, container,
+                                "The Secret %s does not exist yet, so the container cannot get its settings "
+                                "(%s). Create it from your .env in %s.", secret, context->rules->env_keys, place);
+        }
+      if (rules_secret (context) == NULL)
+        return diagnosis_new (context, WRONG_SECRET_NAME, NULL, reason, message, container,
+                              "The pod refers to a Secret named %s, which does not exist: fix the name in the "
+                              "Deployment, or create the Secret.", secret);
+      return diagnosis_new (context, WRONG_SECRET_NAME, NULL, reason, message, container,
                             "The pod refers to a Secret named %s, which does not exist. This deployment's "
                             "Secret is %s: fix the name in the Deployment (Manifests phase), or create the "
-                            "Secret.", secret, BACKEND_SECRET);
+                            "Secret.", secret, rules_secret (context));
     }
 
   if (message != NULL && g_str_has_prefix (message, "couldn't find key "))
@@ -344,21 +601,23 @@ diagnose_config (Context    *context,
       g_autofree char *key = g_strndup (message + strlen ("couldn't find key "),
                                         strcspn (message + strlen ("couldn't find key "), " "));
 
-      return diagnosis_new (reason, message, TD_PHASE_ID_DEPLOY, container,
+      g_autofree char *place = fix_place (context, MISSING_SECRET_KEY, NULL);
+
+      return diagnosis_new (context, MISSING_SECRET_KEY, NULL, reason, message, container,
                             "The Secret exists but has no key %s. Add %s=… to the project's .env, then "
-                            "re-create the Secret in the Helm Deploy phase.", key, key);
+                            "re-create the Secret in %s.", key, key, place);
     }
 
   configmap = quoted_after (message, "configmap \"");
   if (configmap == NULL)
     configmap = quoted_after (message, "configmaps \"");
   if (configmap != NULL)
-    return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+    return diagnosis_new (context, MISSING_CONFIGMAP, NULL, reason, message, container,
                           "The ConfigMap %s does not exist. The chart's templates/configmap.yaml should create "
                           "it (Manifests phase); check that its name matches the Deployment's configMapRef, "
                           "then deploy again.", configmap);
 
-  return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+  return diagnosis_new (context, CONFIG_ERROR, NULL, reason, message, container,
                         "Kubernetes could not assemble the container's configuration (environment, "
                         "volumes or Secret references). Check the Deployment in the Manifests phase.");
 }
@@ -386,15 +645,15 @@ diagnose_oom (Context    *context,
               const char *message)
 {
   const char *container = td_json_get_string (status, "name");
-  const char *component = component_of (context, status);
+  const Component *component = component_of (context, status);
   g_autofree char *advice = oom_advice (context, container);
+  g_autofree char *place = fix_place (context, OUT_OF_MEMORY, component);
 
-  return diagnosis_new ("OOMKilled", message, TD_PHASE_ID_DEPLOY, container,
+  return diagnosis_new (context, OUT_OF_MEMORY, component, "OOMKilled", message, container,
                         "The container %s used more memory than its limit and was killed (OOMKilled, exit "
-                        "code 137).%s Raise %s.resources.limits.memory in " VALUES_YAML " and deploy again "
-                        "in the Helm Deploy phase.",
+                        "code 137).%s Raise %s.resources.limits.memory in %s and deploy again in %s.",
                         container != NULL ? container : "", advice,
-                        component != NULL ? component : "<component>");
+                        component != NULL ? component->name : "<component>", rules_values_file (context), place);
 }
 
 /* 126/127 and these reasons: the image's command cannot run at all, which is the Dockerfile's
@@ -418,7 +677,7 @@ diagnose_crash (Context    *context,
                 const char *message)
 {
   const char *container = td_json_get_string (status, "name");
-  const char *component = component_of (context, status);
+  const Component *component = component_of (context, status);
   const char *exit_reason = td_json_get_string (terminated, "reason");
   gint64 exit_code = td_json_get_int (terminated, "exitCode", 0);
   g_autofree char *last = NULL;
@@ -432,18 +691,15 @@ diagnose_crash (Context    *context,
                           container != NULL ? container : "");
 
   if (cannot_start (terminated))
-    return diagnosis_new (reason, message, image_phase (component), container,
-                          "%s The image's start command could not run: check CMD/ENTRYPOINT in the Dockerfile "
-                          "and rebuild in the %s phase.", last, image_phase_title (component));
-
-  if (g_strcmp0 (component, "frontend") == 0)
-    return diagnosis_new (reason, message, TD_PHASE_ID_DEPLOY, container,
-                          "%s The frontend usually fails like this when NEXT_PUBLIC_API_URL in the ConfigMap "
-                          "is wrong or the standalone build is missing; fix it, then deploy again.", last);
-  return diagnosis_new (reason, message, TD_PHASE_ID_DEPLOY, container,
-                        "%s The backend usually fails like this when a value in .env is wrong (DATABASE_URL "
-                        "first of all): correct .env, re-create the Secret and deploy again in the Helm Deploy "
-                        "phase.", last);
+    {
+      g_autofree char *place = fix_place (context, CANNOT_START, component);
+      return diagnosis_new (context, CANNOT_START, component, reason, message, container,
+                            "%s The image's start command could not run: check CMD/ENTRYPOINT in the Dockerfile "
+                            "and rebuild in %s.", last, place);
+    }
+  if (component != NULL)
+    return diagnosis_new (context, CRASH, component, reason, message, container, "%s %s", last, component->crash_hint);
+  return diagnosis_new (context, CRASH, NULL, reason, message, container, "%s", last);
 }
 
 /* "GET /health on port 8000" from the readiness probe, for the hint. */
@@ -480,25 +736,25 @@ diagnose_unhealthy (Context    *context,
                     JsonObject *event)
 {
   const char *container = td_json_get_string (status, "name");
-  const char *component = component_of (context, status);
+  const Component *component = component_of (context, status);
   const char *message = event_message (event);
   gboolean port_matches = TRUE;
   g_autofree char *probe = describe_probe (context, container, &port_matches);
   g_autofree char *probe_text = probe != NULL ? g_strdup_printf (" (%s)", probe) : g_strdup ("");
-  const char *expected = g_strcmp0 (component, "frontend") == 0 ? "GET / on port 3000"
-                       : g_strcmp0 (component, "backend") == 0 ? "GET /health on port 8000"
-                       : "the app's health path and port";
+  g_autofree char *expected = component != NULL
+    ? g_strdup_printf ("GET %s on port %" G_GINT64_FORMAT, component->probe_path, component->port)
+    : g_strdup ("the app's health path and port");
 
   if (!port_matches)
-    return diagnosis_new ("Unhealthy", message, TD_PHASE_ID_MANIFESTS, container,
+    return diagnosis_new (context, PROBE_WRONG_PORT, component, "Unhealthy", message, container,
                           "The container runs but is not ready: its readiness probe%s asks a port the "
                           "container does not expose. It should be %s. Fix the probe in the Deployment "
                           "(Manifests phase).", probe_text, expected);
-  return diagnosis_new ("Unhealthy", message, TD_PHASE_ID_DEPLOY, container,
+  return diagnosis_new (context, PROBE_FAILING, component, "Unhealthy", message, container,
                         "The container runs but is not ready: its readiness probe%s fails. It should be %s, "
                         "and the app must listen on 0.0.0.0 there. Check the probe path and port in "
-                        VALUES_YAML "; if the app is only slow to start, raise initialDelaySeconds.",
-                        probe_text, expected);
+                        "%s; if the app is only slow to start, raise initialDelaySeconds.",
+                        probe_text, expected, rules_values_file (context));
 }
 
 static gboolean
@@ -552,16 +808,19 @@ diagnose_waiting (Context    *context,
         {
           g_autofree char *secret = quoted_after (event_message (event), "secret \"");
 
-          if (g_strcmp0 (secret, BACKEND_SECRET) == 0)
-            return diagnosis_new (event_reason, event_message (event), TD_PHASE_ID_DEPLOY, container,
-                                  "The pod mounts the Secret %s, which does not exist yet. Create it from "
-                                  "your .env in the Helm Deploy phase.", secret);
-          return diagnosis_new (event_reason, event_message (event), TD_PHASE_ID_MANIFESTS, container,
+          if (secret != NULL && g_strcmp0 (secret, rules_secret (context)) == 0)
+            {
+              g_autofree char *place = fix_place (context, MISSING_SECRET_VOLUME, NULL);
+              return diagnosis_new (context, MISSING_SECRET_VOLUME, NULL, event_reason, event_message (event),
+                                    container, "The pod mounts the Secret %s, which does not exist yet. Create it "
+                                    "from your .env in %s.", secret, place);
+            }
+          return diagnosis_new (context, MOUNT_FAILED, NULL, event_reason, event_message (event), container,
                                 "Kubernetes could not mount one of the pod's volumes. Check the volumes "
                                 "in the Deployment (Manifests phase) against what exists in the cluster.");
         }
       if (g_strcmp0 (event_reason, "FailedCreatePodSandBox") == 0)
-        return diagnosis_new (event_reason, event_message (event), TD_PHASE_ID_CLUSTER, container,
+        return diagnosis_new (context, SANDBOX_FAILED, NULL, event_reason, event_message (event), container,
                               "Minikube could not set up the pod's network or sandbox. This is a problem of "
                               "the cluster, not of the app: restart Minikube in the Cluster phase.");
       return NULL;   /* still starting */
@@ -570,13 +829,13 @@ diagnose_waiting (Context    *context,
     {
       if (g_strcmp0 (reason, "ImageInspectError") == 0)
         {
-          const char *component = component_of (context, status);
+          const Component *component = component_of (context, status);
+          g_autofree char *place = fix_place (context, BROKEN_IMAGE, component);
 
-          return diagnosis_new (reason, message, image_phase (component), container,
-                                "Minikube's Docker has a broken copy of the image. Rebuild it in the %s phase.",
-                                image_phase_title (component));
+          return diagnosis_new (context, BROKEN_IMAGE, component, reason, message, container,
+                                "Minikube's Docker has a broken copy of the image. Rebuild it in %s.", place);
         }
-      return diagnosis_new (reason, message, TD_PHASE_ID_MANIFESTS, container,
+      return diagnosis_new (context, CONTAINER_ERROR, NULL, reason, message, container,
                             "Kubernetes could not create or start the container (%s). The message says "
                             "what it tripped over; check the Deployment in the Manifests phase.", reason);
     }
@@ -617,7 +876,7 @@ waiting_needs_action (Context    *context,
       g_strcmp0 (reason, "CreateContainerConfigError") == 0 || g_strcmp0 (reason, "ImageInspectError") == 0)
     return TRUE;
   if (g_strcmp0 (reason, "ErrImagePull") == 0 || g_strcmp0 (reason, "ImagePullBackOff") == 0)
-    return is_local_image (container_image (context, status));
+    return is_local_image (context, container_image (context, status));
   if (g_strcmp0 (reason, "CrashLoopBackOff") == 0)
     return td_json_get_int (status, "restartCount", 0) >= CRASH_LOOP_NEEDS_ACTION_RESTARTS ||
            cannot_start (last_terminated);
@@ -681,21 +940,24 @@ diagnose_container (Context    *context,
 }
 
 static TdPodDiagnosis *
-diagnose_unschedulable (JsonObject *condition)
+diagnose_unschedulable (Context *context, JsonObject *condition)
 {
   const char *message = td_json_get_string (condition, "message");
 
   if (message != NULL && strstr (message, "Insufficient") != NULL)
-    return diagnosis_new ("Unschedulable", message, TD_PHASE_ID_CLUSTER, NULL,
-                          "Minikube's node does not have enough free memory or CPU for this pod's requests. "
-                          "Give Minikube more (for example minikube delete, then start it again with "
-                          "--memory 4096 --cpus 2 in the Cluster phase), or lower the requests in "
-                          VALUES_YAML ".");
+    {
+      g_autofree char *place = fix_place (context, NODE_TOO_SMALL, NULL);
+      return diagnosis_new (context, NODE_TOO_SMALL, NULL, "Unschedulable", message, NULL,
+                            "Minikube's node does not have enough free memory or CPU for this pod's requests. "
+                            "Give Minikube more (for example minikube delete, then start it again with "
+                            "--memory 4096 --cpus 2 in %s), or lower the requests in %s.",
+                            place, rules_values_file (context));
+    }
   if (message != NULL && strstr (message, "affinity/selector") != NULL)
-    return diagnosis_new ("Unschedulable", message, TD_PHASE_ID_MANIFESTS, NULL,
+    return diagnosis_new (context, NODE_SELECTOR, NULL, "Unschedulable", message, NULL,
                           "The pod asks for a node label that Minikube's node does not have. Remove the "
                           "nodeSelector or affinity from the Deployment (Manifests phase).");
-  return diagnosis_new ("Unschedulable", message, TD_PHASE_ID_CLUSTER, NULL,
+  return diagnosis_new (context, UNSCHEDULABLE, NULL, "Unschedulable", message, NULL,
                         "Kubernetes cannot find a node for this pod. Usually Minikube needs more memory or "
                         "CPU: start it with more (--memory 4096 --cpus 2) in the Cluster phase.");
 }
@@ -717,14 +979,15 @@ diagnose_statuses (Context   *context,
 }
 
 TdPodDiagnosis *
-td_pod_diagnose (JsonObject *pod,
-                 JsonArray  *events)
+td_pod_diagnose (JsonObject                *pod,
+                 JsonArray                 *events,
+                 const TdPodDiagnosisRules *rules)
 {
   JsonObject *metadata = td_json_get_object (pod, "metadata");
   JsonObject *status = td_json_get_object (pod, "status");
   JsonArray *conditions = td_json_get_array (status, "conditions");
   const char *phase = td_json_get_string (status, "phase");
-  Context context = { pod, events, td_json_get_string (metadata, "name") };
+  Context context = { pod, events, td_json_get_string (metadata, "name"), rules };
   TdPodDiagnosis *diagnosis;
 
   g_return_val_if_fail (pod != NULL, NULL);
@@ -740,13 +1003,17 @@ td_pod_diagnose (JsonObject *pod,
 
         if (g_strcmp0 (td_json_get_string (condition, "type"), "PodScheduled") == 0 &&
             g_strcmp0 (td_json_get_string (condition, "reason"), "Unschedulable") == 0)
-          return diagnose_unschedulable (condition);
+          return diagnose_unschedulable (&context, condition);
       }
 
   if (g_strcmp0 (td_json_get_string (status, "reason"), "Evicted") == 0)
-    return diagnosis_new ("Evicted", td_json_get_string (status, "message"), TD_PHASE_ID_CLUSTER, NULL,
-                          "Minikube's node ran short of memory or disk and evicted the pod. Give Minikube "
-                          "more memory in the Cluster phase, or lower the pods' requests in " VALUES_YAML ".");
+    {
+      g_autofree char *place = fix_place (&context, EVICTED, NULL);
+      return diagnosis_new (&context, EVICTED, NULL, "Evicted", td_json_get_string (status, "message"), NULL,
+                            "Minikube's node ran short of memory or disk and evicted the pod. Give Minikube "
+                            "more memory in %s, or lower the pods' requests in %s.", place,
+                            rules_values_file (&context));
+    }
 
   diagnosis = diagnose_statuses (&context, td_json_get_array (status, "initContainerStatuses"), TRUE);
   if (diagnosis == NULL)

@@ -10,19 +10,32 @@
 
 G_BEGIN_DECLS
 
-/* The wizard phases a diagnosis can point at (the ids of data/plan/phase-iv.yaml). */
-#define TD_PHASE_ID_CLUSTER        "cluster"
-#define TD_PHASE_ID_BACKEND_IMAGE  "backend-image"
-#define TD_PHASE_ID_FRONTEND_IMAGE "frontend-image"
-#define TD_PHASE_ID_MANIFESTS      "manifests"
-#define TD_PHASE_ID_DEPLOY         "deploy"
-#define TD_PHASE_ID_VERIFY         "verify"
+#include "td-yaml.h"
+
+/* What the analyser knows of the deployment, read from the plan's settings: the Secret, the
+ * values file, the components (labels, image, image phase, port, probe path, crash hint) and,
+ * for each diagnosis, the phase that fixes it (settings.diagnoses). Without rules (NULL) the
+ * diagnoses are generic and point at no phase. */
+typedef struct _TdPodDiagnosisRules TdPodDiagnosisRules;
+
+/* Returns the title of phase @phase_id ("Helm Deploy"), or NULL when the plan has no such phase. */
+typedef const char *(*TdPhaseTitleFunc) (const char *phase_id,
+                                         gpointer    user_data);
+
+/* Reads @settings (the plan's settings mapping); errors name the file, line and column. */
+TdPodDiagnosisRules *td_pod_diagnosis_rules_new   (const TdYamlNode     *settings,
+                                                   TdPhaseTitleFunc      phase_title,
+                                                   gpointer              user_data,
+                                                   GError              **error);
+TdPodDiagnosisRules *td_pod_diagnosis_rules_ref   (TdPodDiagnosisRules  *rules);
+void                 td_pod_diagnosis_rules_unref (TdPodDiagnosisRules  *rules);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdPodDiagnosisRules, td_pod_diagnosis_rules_unref)
 
 typedef struct {
   char *reason;      /* "ErrImageNeverPull", "OOMKilled", "Unschedulable", "Unhealthy", … */
   char *message;     /* verbatim from the pod or the event; "" when Kubernetes gave none */
   char *hint;        /* the cause in plain words, and the fix for this deployment */
-  char *phase_id;    /* one of TD_PHASE_ID_*: where the fix is made */
+  char *phase_id;    /* the plan's phase where the fix is made (settings.diagnoses), or NULL */
   char *container;   /* the container concerned, or NULL for the pod as a whole */
   gboolean needs_action;   /* waiting will not make the pod ready: Kubernetes keeps retrying, but
                             * every retry fails the same way until the user makes the fix (the
@@ -36,7 +49,8 @@ GType           td_pod_diagnosis_get_type (void) G_GNUC_CONST;
  * @events (nullable) are core/v1 Event objects (or events.k8s.io/v1 ones); events about other
  * objects are ignored. */
 TdPodDiagnosis *td_pod_diagnose           (JsonObject           *pod,
-                                           JsonArray            *events);
+                                           JsonArray            *events,
+                                           const TdPodDiagnosisRules *rules);
 TdPodDiagnosis *td_pod_diagnosis_copy     (const TdPodDiagnosis *diagnosis);
 void            td_pod_diagnosis_free     (TdPodDiagnosis       *diagnosis);
 

@@ -35,6 +35,7 @@ struct _TdPodMonitor
   gboolean watch;               /* FALSE: list once, for a one-shot status */
 
   GPtrArray *pods;              /* TdPod*, sorted by namespace then name */
+  TdPodDiagnosisRules *diagnosis_rules;   /* what the pods' diagnoses know of the plan, or NULL */
   guint n_ready;
 
   /* One run: from start() to stop(); every callback first checks its cancellable. */
@@ -69,6 +70,15 @@ static void td_pod_monitor_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TdPodMonitor, td_pod_monitor, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, td_pod_monitor_list_model_init))
+
+static TdPod *
+new_pod (TdPodMonitor *self, JsonObject *object, gint64 now)
+{
+  TdPod *pod = td_pod_new (object, now);
+
+  td_pod_set_diagnosis_rules (pod, self->diagnosis_rules);
+  return pod;
+}
 
 enum {
   PROP_0,
@@ -357,7 +367,7 @@ apply_upsert (TdPodMonitor *self, JsonObject *object)
     }
   else
     {
-      pod = td_pod_new (object, now_seconds ());
+      pod = new_pod (self, object, now_seconds ());
       ready_delta = 0;
       g_ptr_array_insert (self->pods, position, pod);
       g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
@@ -427,7 +437,7 @@ replace_store (TdPodMonitor *self, GPtrArray *objects)
             }
           else if (order > 0)
             {
-              TdPod *pod = td_pod_new (object, now);
+              TdPod *pod = new_pod (self, object, now);
 
               g_ptr_array_insert (self->pods, position++, pod);
               g_ptr_array_add (added, pod);
@@ -1020,6 +1030,7 @@ td_pod_monitor_finalize (GObject *object)
   g_free (self->state_message);
   g_free (self->resource_version);
 
+  g_clear_pointer (&TD_POD_MONITOR (object)->diagnosis_rules, td_pod_diagnosis_rules_unref);
   G_OBJECT_CLASS (td_pod_monitor_parent_class)->finalize (object);
 }
 
@@ -1142,4 +1153,17 @@ td_pod_monitor_new (TdKubeClient *client,
                        "namespace", namespace_,
                        "label-selector", label_selector,
                        NULL);
+}
+
+void
+td_pod_monitor_set_diagnosis_rules (TdPodMonitor *self, TdPodDiagnosisRules *rules)
+{
+  g_return_if_fail (TD_IS_POD_MONITOR (self));
+
+  if (rules != NULL)
+    td_pod_diagnosis_rules_ref (rules);
+  g_clear_pointer (&self->diagnosis_rules, td_pod_diagnosis_rules_unref);
+  self->diagnosis_rules = rules;
+  for (guint i = 0; i < self->pods->len; i++)
+    td_pod_set_diagnosis_rules (self->pods->pdata[i], rules);
 }

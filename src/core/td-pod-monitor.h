@@ -35,6 +35,9 @@ G_DECLARE_FINAL_TYPE (TdPodMonitor, td_pod_monitor, TD, POD_MONITOR, GObject)
 TdPodMonitor      *td_pod_monitor_new                  (TdKubeClient *client,
                                                         const char   *namespace_,
                                                         const char   *label_selector);
+/* What the pods' diagnoses know of the deployment (td_plan_get_diagnosis_rules()); NULL: generic. */
+void               td_pod_monitor_set_diagnosis_rules  (TdPodMonitor *self,
+                                                        TdPodDiagnosisRules *rules);
 /* Starts listing and watching (again, after stop() or an ERROR state). */
 void               td_pod_monitor_start                (TdPodMonitor *self);
 /* Cancels every request; the pods stay in the model. */

@@ -22,6 +22,7 @@ struct _TdPod
   gboolean is_ready;
   TdPodDiagnosis *diagnosis;
   char *diagnosis_text;
+  TdPodDiagnosisRules *rules;
 };
 
 G_DEFINE_FINAL_TYPE (TdPod, td_pod, G_TYPE_OBJECT)
@@ -62,6 +63,7 @@ td_pod_finalize (GObject *object)
   g_free (self->restarts);
   g_free (self->age);
   g_clear_pointer (&self->diagnosis, td_pod_diagnosis_free);
+  g_clear_pointer (&self->rules, td_pod_diagnosis_rules_unref);
   g_free (self->diagnosis_text);
 
   G_OBJECT_CLASS (td_pod_parent_class)->finalize (object);
@@ -191,7 +193,7 @@ diagnosis_equal (const TdPodDiagnosis *a, const TdPodDiagnosis *b)
 static void
 update_diagnosis (TdPod *self)
 {
-  g_autoptr(TdPodDiagnosis) diagnosis = td_pod_diagnose (self->object, self->events);
+  g_autoptr(TdPodDiagnosis) diagnosis = td_pod_diagnose (self->object, self->events, self->rules);
   g_autoptr(TdPodDiagnosis) old = NULL;
 
   if (diagnosis_equal (diagnosis, self->diagnosis))
@@ -273,6 +275,18 @@ td_pod_refresh (TdPod  *self,
 {
   g_return_if_fail (TD_IS_POD (self));
   recompute (self, now);
+}
+
+void
+td_pod_set_diagnosis_rules (TdPod *self, TdPodDiagnosisRules *rules)
+{
+  g_return_if_fail (TD_IS_POD (self));
+
+  if (rules == self->rules)
+    return;
+  g_clear_pointer (&self->rules, td_pod_diagnosis_rules_unref);
+  self->rules = rules != NULL ? td_pod_diagnosis_rules_ref (rules) : NULL;
+  update_diagnosis (self);
 }
 
 void

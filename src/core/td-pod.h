@@ -29,6 +29,9 @@ void                  td_pod_update                (TdPod       *self,
 /* Recomputes the time-dependent columns (AGE, RESTARTS' "ago") for @now. */
 void                  td_pod_refresh               (TdPod       *self,
                                                     gint64       now);
+/* What the diagnosis knows of the deployment (NULL: generic diagnoses); re-diagnoses. */
+void                  td_pod_set_diagnosis_rules   (TdPod       *self,
+                                                    TdPodDiagnosisRules *rules);
 /* The pod's core/v1 Events (NULL: none known), used by the diagnosis to quote probe failures. */
 void                  td_pod_set_events            (TdPod       *self,
                                                     JsonArray   *events);

@@ -151,17 +151,6 @@ typedef struct {
   int exit_code;
 } Run;
 
-static char *
-plan_selector (GError **error)
-{
-  g_autoptr(TdPlan) plan = td_plan_new_default (error);
-  const char *selector;
-
-  if (plan == NULL)
-    return NULL;
-  selector = td_yaml_mapping_get_string (td_plan_get_settings (plan), "pod_selector");
-  return g_strdup (selector != NULL ? selector : "");
-}
 
 static int
 exit_code_for (TdPodMonitor *monitor)
@@ -298,6 +287,7 @@ td_status_cli_run (const TdStatusOptions *options,
   g_autoptr(TdKubeCredentials) credentials = NULL;
   g_autoptr(TdKubeClient) client = NULL;
   g_autoptr(TdPodMonitor) monitor = NULL;
+  g_autoptr(TdPlan) plan = NULL;
   g_autofree char *selector = NULL;
   Run run = { .options = options, .out = out, .err = err, .exit_code = TD_STATUS_EXIT_ERROR };
   guint sigint_id, sigterm_id;
@@ -317,9 +307,10 @@ td_status_cli_run (const TdStatusOptions *options,
       return TD_STATUS_EXIT_ERROR;
     }
 
-  selector = options->selector != NULL ? g_strdup (options->selector) : plan_selector (&error);
-  if (selector == NULL)
+  plan = td_plan_load (options->plan, &error);
+  if (plan == NULL)
     return fail_early (err, "cannot read the deployment plan", error);
+  selector = g_strdup (options->selector != NULL ? options->selector : td_plan_get_setting (plan, "pod_selector"));
   if (!td_kubeconfig_load (kubeconfig, options->kubeconfig, &error))
     return fail_early (err, "cannot read the kubeconfig", error);
   credentials = td_kubeconfig_resolve (kubeconfig, options->context, NULL, &error);
@@ -335,6 +326,7 @@ td_status_cli_run (const TdStatusOptions *options,
                           "label-selector", selector,
                           "watch", options->watch,
                           NULL);
+  td_pod_monitor_set_diagnosis_rules (monitor, td_plan_get_diagnosis_rules (plan));
   run.monitor = monitor;
   g_signal_connect (monitor, "notify", G_CALLBACK (on_monitor_notify), &run);
   g_signal_connect (monitor, "pod-changed", G_CALLBACK (on_pod_changed), &run);

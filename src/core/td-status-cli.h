@@ -18,6 +18,7 @@ typedef struct {
   const char *selector;     /* -l SELECTOR */
   const char *output;       /* -o json */
   gboolean    watch;        /* --watch: print rows as pods change, until SIGINT or SIGTERM */
+  const char *plan;         /* --plan FILE: the plan whose selector and diagnoses apply; NULL: the bundled one */
 } TdStatusOptions;
 
 /* The exit codes. */

@@ -273,88 +273,104 @@ write_values_from_plan (TdDeployment *deployment, TdTask *task, const char *cont
 }
 
 static char *
+create_audit_log (TdDeployment *deployment, GError **error)
+{
+  TdAuditLog *audit = td_deployment_get_audit_log (deployment);
+  gboolean existed = g_file_test (td_audit_log_get_path (audit), G_FILE_TEST_EXISTS);
+
+  if (!td_audit_log_ensure (audit, error))
+    return NULL;
+  return g_strdup_printf (existed ? "%s is already there; kept as it is." : "Created %s with its header.",
+                          td_audit_log_get_file_name (audit));
+}
+
+static char *
+set_fields (TdDeployment *deployment, TdTask *task, GError **error)
+{
+  const char *artifact = td_task_get_artifact (task);
+  g_autofree char *path = td_deployment_project_path (deployment, artifact);
+  g_autofree char *text = NULL;
+  g_autofree char *updated = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  updated = td_yaml_text_set_top_level (text, td_yaml_mapping_get (td_task_get_node (task), "set"));
+  if (!g_file_set_contents (path, updated, -1, error))
+    return NULL;
+  return g_strdup_printf ("Updated %s.", artifact);
+}
+
+static char *
+append_audit (TdDeployment *deployment, TdTask *task, GError **error)
+{
+  TdAuditLog *audit = td_deployment_get_audit_log (deployment);
+
+  for (guint i = 0; i < td_task_get_n_audit_entries (task); i++)
+    {
+      const TdTaskAuditEntry *entry = td_task_get_audit_entry (task, i);
+
+      /* Templates such as "<SIZE>MB" are filled by the pages that know the value. */
+      if (strchr (entry->result, '<') != NULL)
+        {
+          g_set_error (error, TD_ERROR, TD_ERROR_INVALID,
+                       "The audit entry for %s needs a value this step does not know (%s).",
+                       td_task_get_id (task), entry->result);
+          return NULL;
+        }
+      if (!td_audit_log_append (audit, entry->tag, entry->prompt, entry->result, error))
+        return NULL;
+    }
+  return g_strdup_printf ("Appended %u line%s to %s.", td_task_get_n_audit_entries (task),
+                          td_task_get_n_audit_entries (task) == 1 ? "" : "s", td_audit_log_get_file_name (audit));
+}
+
+/* What a manual task does is its `action:` in the plan. */
+static char *
 run_manual (TdDeployment *deployment, TdTask *task, GError **error)
 {
-  const TdYamlNode *node = td_task_get_node (task);
-  const TdYamlNode *set = td_yaml_mapping_get (node, "set");
-  const char *artifact = td_task_get_artifact (task);
-  TdAuditLog *audit = td_deployment_get_audit_log (deployment);
-  const char *content_from = td_yaml_mapping_get_string (node, "content_from");
-
-  if (content_from != NULL)
-    return write_values_from_plan (deployment, task, content_from, error);
-
-  if (artifact != NULL && g_str_equal (artifact, TD_AUDIT_LOG_FILE_NAME))
+  switch (td_task_get_action (task))
     {
-      gboolean existed = g_file_test (td_audit_log_get_path (audit), G_FILE_TEST_EXISTS);
-      if (!td_audit_log_ensure (audit, error))
-        return NULL;
-      return g_strdup_printf (existed ? "%s is already there; kept as it is." : "Created %s with its header.",
-                              artifact);
+    case TD_TASK_ACTION_WRITE_VALUES:
+      return write_values_from_plan (deployment, task,
+                                     td_yaml_mapping_get_string (td_task_get_node (task), "content_from"), error);
+    case TD_TASK_ACTION_CREATE_AUDIT_LOG:
+      return create_audit_log (deployment, error);
+    case TD_TASK_ACTION_SET_FIELDS:
+      return set_fields (deployment, task, error);
+    case TD_TASK_ACTION_RECORD_URL:
+      return record_frontend_url (deployment, task, error);
+    case TD_TASK_ACTION_APPEND_AUDIT:
+      return append_audit (deployment, task, error);
+    case TD_TASK_ACTION_COMMIT:
+      /* Committing is the user's call, made on the page after seeing the exact git commands. */
+      return g_strdup ("Optional: Commit… shows the exact git commands first and runs them only if you confirm.");
+    case TD_TASK_ACTION_NONE:
+    default:
+      return g_strdup ("Nothing for Todo Deploy to do here.");
     }
-
-  if (set != NULL && artifact != NULL)
-    {
-      g_autofree char *path = td_deployment_project_path (deployment, artifact);
-      g_autofree char *text = NULL;
-      g_autofree char *updated = NULL;
-
-      if (!g_file_get_contents (path, &text, NULL, error))
-        return NULL;
-      updated = td_yaml_text_set_top_level (text, set);
-      if (!g_file_set_contents (path, updated, -1, error))
-        return NULL;
-      return g_strdup_printf ("Updated %s.", artifact);
-    }
-
-  if (g_strcmp0 (td_yaml_mapping_get_string (node, "records"), "frontend-url") == 0 && artifact != NULL)
-    return record_frontend_url (deployment, task, error);
-
-  if (td_task_get_n_audit_entries (task) > 0)
-    {
-      for (guint i = 0; i < td_task_get_n_audit_entries (task); i++)
-        {
-          const TdTaskAuditEntry *entry = td_task_get_audit_entry (task, i);
-
-          /* Templates such as "<SIZE>MB" are filled by the pages that know the value. */
-          if (strchr (entry->result, '<') != NULL)
-            {
-              g_set_error (error, TD_ERROR, TD_ERROR_INVALID,
-                           "The audit entry for %s needs a value this step does not know (%s).",
-                           td_task_get_id (task), entry->result);
-              return NULL;
-            }
-          if (!td_audit_log_append (audit, entry->tag, entry->prompt, entry->result, error))
-            return NULL;
-        }
-      return g_strdup_printf ("Appended %u line%s to %s.", td_task_get_n_audit_entries (task),
-                              td_task_get_n_audit_entries (task) == 1 ? "" : "s", TD_AUDIT_LOG_FILE_NAME);
-    }
-
-  /* T037: committing is the user's call, made on the page after seeing the exact git commands. */
-  if (td_yaml_mapping_get (node, "paths") != NULL)
-    return g_strdup ("Optional: Commit… shows the exact git commands first and runs them only if you confirm.");
-  return g_strdup ("Nothing for Todo Deploy to do here.");
 }
 
 /* ---- command tasks ----------------------------------------------------------------------------- */
 
 /* `minikube start` without --memory takes a quarter of the computer's memory, which is below
- * what the Todo Chatbot needs on an 8 GiB laptop: ask for the recommended amount instead. */
+ * what the Todo Chatbot needs on an 8 GiB laptop: ask for the recommended amount instead, with the
+ * flag the plan names (`memory_flag:`), unless the command already gives it. */
 static void
-add_minikube_memory (GPtrArray *argv)
+add_minikube_memory (TdTask *task, GPtrArray *argv)
 {
+  const char *flag = td_yaml_mapping_get_string (td_task_get_node (task), "memory_flag");
   g_autoptr(TdMemoryHint) hint = NULL;
   guint64 total = 0;
 
   for (guint i = 0; i < argv->len - 1; i++)
-    if (g_str_has_prefix (argv->pdata[i], "--memory"))
+    if (g_str_equal (argv->pdata[i], flag) ||
+        (g_str_has_prefix (argv->pdata[i], flag) && ((char *) argv->pdata[i])[strlen (flag)] == '='))
       return;
   if (!td_minikube_read_total_memory (NULL, &total, NULL))
     return;
   hint = td_minikube_memory_hint (total, FALSE);
   if (hint->memory_flag != NULL)
-    g_ptr_array_insert (argv, argv->len - 1, g_strdup (hint->memory_flag));
+    g_ptr_array_insert (argv, argv->len - 1, g_strdup_printf ("%s=%umb", flag, hint->memory_mib));
 }
 
 char **
@@ -375,8 +391,8 @@ td_task_executor_build_argv (TdTask *task, GError **error)
   for (guint i = 0; words[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (words[i]));
   g_ptr_array_add (argv, NULL);
-  if (argv->len >= 3 && g_str_equal (argv->pdata[0], "minikube") && g_str_equal (argv->pdata[1], "start"))
-    add_minikube_memory (argv);
+  if (td_task_get_role (task) == TD_TASK_ROLE_MINIKUBE_START)
+    add_minikube_memory (task, argv);
   return (char **) g_ptr_array_free (argv, FALSE);
 }
 
@@ -422,7 +438,6 @@ command_waited (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) gtask = user_data;
   CommandData *data = g_task_get_task_data (gtask);
   TdDeployment *deployment = g_task_get_source_object (gtask);
-  const TdYamlNode *node = td_task_get_node (data->task);
   g_autoptr(GError) error = NULL;
   int status = -1;
 
@@ -431,7 +446,7 @@ command_waited (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (gtask, g_steal_pointer (&error));
       return;
     }
-  if (status != 0 && td_yaml_mapping_get (node, "keep") != NULL &&
+  if (status != 0 && td_task_get_role (data->task) == TD_TASK_ROLE_CHART_SKELETON &&
       td_runner_get_sandboxed (td_deployment_get_runner (deployment)) &&
       td_runner_host_program_missing (status, data->last_error_line->str))
     {
@@ -447,7 +462,7 @@ command_waited (GObject *source, GAsyncResult *result, gpointer user_data)
                                data->last_error_line->len ? ": " : ".", data->last_error_line->str);
       return;
     }
-  if (td_yaml_mapping_get (node, "keep") != NULL)
+  if (td_task_get_role (data->task) == TD_TASK_ROLE_CHART_SKELETON)
     {
       char *summary = finish_chart_skeleton (deployment, data->task, &error);
       if (summary == NULL)
@@ -496,7 +511,6 @@ docker_env_captured (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 run_command (TdDeployment *deployment, TdTask *task, GTask *gtask)
 {
-  const TdYamlNode *node = td_task_get_node (task);
   CommandData *data = g_new0 (CommandData, 1);
   g_autoptr(TdProcess) process = NULL;
   g_autoptr(GError) error = NULL;
@@ -513,7 +527,7 @@ run_command (TdDeployment *deployment, TdTask *task, GTask *gtask)
       return;
     }
 
-  if (td_yaml_mapping_get (node, "keep") != NULL)
+  if (td_task_get_role (task) == TD_TASK_ROLE_CHART_SKELETON)
     {
       /* T002: never overwrite a chart the user already has; without helm, use the bundled skeleton. */
       g_autofree char *chart_dir = td_deployment_project_path (deployment, td_task_get_artifact (task));
@@ -540,7 +554,7 @@ run_command (TdDeployment *deployment, TdTask *task, GTask *gtask)
         }
     }
 
-  if (g_strcmp0 (td_yaml_mapping_get_string (node, "provides"), "docker-env") == 0)
+  if (td_task_get_role (task) == TD_TASK_ROLE_DOCKER_ENV)
     {
       td_deployment_capture_async (deployment, (const char * const *) data->argv, td_task_get_id (task),
                                    30 * 1000, g_task_get_cancellable (gtask), docker_env_captured, gtask);

@@ -14,6 +14,8 @@ struct _TdTask
   const char       *id;
   const char       *title;
   TdTaskKind        kind;
+  TdTaskRole        role;
+  TdTaskAction      action;
   const char       *command;
   const char       *run;
   const char       *agent;
@@ -54,6 +56,29 @@ static const struct {
   { "gordon", "docker ai" },
   { "kubectl-ai", "kubectl-ai" },
   { "kagent", "kagent" },
+};
+
+/* The roles and actions the plan may name: what kind of task each goes with, and the key it
+ * reads beside it. The plan's header comment says what each does. */
+static const TdPlanName roles[] = {
+  { TD_TASK_ROLE_CHART_SKELETON, "chart-skeleton", TD_TASK_KIND_COMMAND, "artifact" },
+  { TD_TASK_ROLE_MINIKUBE_START, "minikube-start", TD_TASK_KIND_COMMAND, "memory_flag" },
+  { TD_TASK_ROLE_DOCKER_ENV,     "docker-env",     TD_TASK_KIND_COMMAND, NULL },
+  { TD_TASK_ROLE_BUILD_IMAGE,    "build-image",    TD_TASK_KIND_COMMAND, NULL },
+  { TD_TASK_ROLE_STANDALONE_FIX, "standalone-fix", TD_TASK_KIND_CHECK,   "expect" },
+  { TD_TASK_ROLE_HELM_INSTALL,   "helm-install",   TD_TASK_KIND_COMMAND, NULL },
+  { TD_TASK_ROLE_ANALYSE_HEALTH, "analyse-health", TD_TASK_KIND_AGENT,   NULL },
+  { TD_TASK_ROLE_MEASURE,        "measure",        TD_TASK_KIND_AGENT,   "wait_seconds" },
+  { TD_TASK_ROLE_HELM_UPGRADE,   "helm-upgrade",   TD_TASK_KIND_COMMAND, NULL },
+};
+
+static const TdPlanName actions[] = {
+  { TD_TASK_ACTION_CREATE_AUDIT_LOG, "create-audit-log", TD_TASK_KIND_MANUAL, "artifact" },
+  { TD_TASK_ACTION_SET_FIELDS,       "set-fields",       TD_TASK_KIND_MANUAL, "set" },
+  { TD_TASK_ACTION_APPEND_AUDIT,     "append-audit",     TD_TASK_KIND_MANUAL, "audit" },
+  { TD_TASK_ACTION_WRITE_VALUES,     "write-values",     TD_TASK_KIND_MANUAL, "content_from" },
+  { TD_TASK_ACTION_RECORD_URL,       "record-url",       TD_TASK_KIND_MANUAL, "artifact" },
+  { TD_TASK_ACTION_COMMIT,           "commit",           TD_TASK_KIND_MANUAL, "paths" },
 };
 
 static const char *
@@ -272,13 +297,39 @@ check_kind_keys (TdTask *self, const TdYamlNode *node, GError **error)
   return TRUE;
 }
 
+/* `role:` (any kind, as the role table allows) and `action:` (every manual task names one). */
+static gboolean
+read_role_and_action (TdTask *self, const TdYamlNode *node, GError **error)
+{
+  const TdPlanName *role = NULL, *action = NULL;
+
+  if (!td_plan_read_name (node, "role", "task role", roles, G_N_ELEMENTS (roles), &role, error) ||
+      !td_plan_read_name (node, "action", "manual action", actions, G_N_ELEMENTS (actions), &action, error))
+    return FALSE;
+  if (role != NULL && role->kind != (int) self->kind)
+    return td_yaml_set_error (td_yaml_mapping_get (node, "role"), error,
+                              "the role “%s” is for %s tasks; task %s is a %s task", role->name,
+                              td_task_kind_to_string (role->kind), self->id, td_task_kind_to_string (self->kind));
+  if (self->kind == TD_TASK_KIND_MANUAL && action == NULL)
+    return td_yaml_set_error (td_yaml_mapping_get (node, "kind"), error,
+                              "task %s is a manual task but names no “action” (what the wizard does for it)",
+                              self->id);
+  if (self->kind != TD_TASK_KIND_MANUAL && action != NULL)
+    return td_yaml_set_error (td_yaml_mapping_get (node, "action"), error,
+                              "task %s is a %s task: only manual tasks have an “action”",
+                              self->id, td_task_kind_to_string (self->kind));
+  self->role = role != NULL ? (TdTaskRole) role->value : TD_TASK_ROLE_NONE;
+  self->action = action != NULL ? (TdTaskAction) action->value : TD_TASK_ACTION_NONE;
+  return TRUE;
+}
+
 TdTask *
 td_task_new_from_yaml (GBytes *document, const TdYamlNode *node, GError **error)
 {
   static const char * const known[] = {
-    "id", "title", "kind", "command", "run", "verify", "expect", "agent", "prompt", "artifact",
-    "parallel", "audit", "contract", "api", "watch", "fallback", "wait_seconds", "keep", "set",
-    "paths", "content_from", "optional", "provides", "records", NULL
+    "id", "title", "kind", "role", "action", "command", "run", "verify", "expect", "agent", "prompt",
+    "artifact", "parallel", "audit", "contract", "api", "watch", "wait_seconds", "keep", "set",
+    "paths", "content_from", "optional", "memory_flag", NULL
   };
   static const char * const required[] = { "id", "title", "kind", NULL };
   g_autoptr(TdTask) self = NULL;
@@ -322,7 +373,7 @@ td_task_new_from_yaml (GBytes *document, const TdYamlNode *node, GError **error)
   if (td_yaml_is_null (self->contract))
     self->contract = NULL;
 
-  if (!check_kind_keys (self, node, error))
+  if (!check_kind_keys (self, node, error) || !read_role_and_action (self, node, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -349,6 +400,20 @@ td_task_get_kind (TdTask *self)
 {
   g_return_val_if_fail (TD_IS_TASK (self), TD_TASK_KIND_COMMAND);
   return self->kind;
+}
+
+TdTaskRole
+td_task_get_role (TdTask *self)
+{
+  g_return_val_if_fail (TD_IS_TASK (self), TD_TASK_ROLE_NONE);
+  return self->role;
+}
+
+TdTaskAction
+td_task_get_action (TdTask *self)
+{
+  g_return_val_if_fail (TD_IS_TASK (self), TD_TASK_ACTION_NONE);
+  return self->action;
 }
 
 const char *
@@ -530,9 +595,9 @@ td_task_describe_action (TdTask *self)
     case TD_TASK_KIND_WATCH:
       return describe_watch (self);
     case TD_TASK_KIND_MANUAL:
-      if (self->audit->len > 0)
+      if (self->action == TD_TASK_ACTION_APPEND_AUDIT)
         return describe_audit (self);
-      if (self->artifact != NULL)
+      if (self->action != TD_TASK_ACTION_COMMIT && self->artifact != NULL)
         return g_strdup_printf ("Write %s", self->artifact);
       return g_strdup (self->title);
     case TD_TASK_KIND_COMMAND:
@@ -550,4 +615,40 @@ td_task_kind_to_string (TdTaskKind kind)
 
   /* Nicks are static strings in the generated enum table, valid after the class is unref'd. */
   return value ? value->value_nick : NULL;
+}
+
+const char *
+td_task_role_to_string (TdTaskRole role)
+{
+  return td_plan_name_of (roles, G_N_ELEMENTS (roles), role);
+}
+
+const char *
+td_task_action_to_string (TdTaskAction action)
+{
+  return td_plan_name_of (actions, G_N_ELEMENTS (actions), action);
+}
+
+TdTask *
+td_task_list_find_role (GListModel *tasks, TdTaskRole role)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(TdTask) task = g_list_model_get_item (tasks, i);
+      if (task->role == role)
+        return task;   /* the list keeps it alive */
+    }
+  return NULL;
+}
+
+TdTask *
+td_task_list_find_action (GListModel *tasks, TdTaskAction action)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(TdTask) task = g_list_model_get_item (tasks, i);
+      if (task->action == action)
+        return task;
+    }
+  return NULL;
 }

@@ -1,7 +1,7 @@
 /* td-task.h: one seed task (T001–T037) as the plan describes it */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "td-yaml.h"
 
@@ -15,6 +15,32 @@ typedef enum {
   TD_TASK_KIND_CHECK,     /* checks a file or a value without changing anything */
   TD_TASK_KIND_MANUAL,    /* done by the wizard's own code (write a file, append the audit log) */
 } TdTaskKind;
+
+/* What a task is for, when code beyond its kind treats it specially. Named by `role:` in the plan;
+ * the names are in td-task.c's role table, and the plan's header comment documents each. */
+typedef enum {
+  TD_TASK_ROLE_NONE,
+  TD_TASK_ROLE_CHART_SKELETON,  /* command: creates the chart, keeps an existing one, empties templates/ */
+  TD_TASK_ROLE_MINIKUBE_START,  /* command: starts the cluster (memory hint, `memory_flag:` added) */
+  TD_TASK_ROLE_DOCKER_ENV,      /* command: its KEY=value output becomes later docker commands' env */
+  TD_TASK_ROLE_BUILD_IMAGE,     /* command: builds the phase's image from the agent's Dockerfile */
+  TD_TASK_ROLE_STANDALONE_FIX,  /* check: next.config must set `expect`; the image page offers the fix */
+  TD_TASK_ROLE_HELM_INSTALL,    /* command: installs the release (the Helm lock is checked after it) */
+  TD_TASK_ROLE_ANALYSE_HEALTH,  /* agent: the pods' health (the built-in analyser without the agent) */
+  TD_TASK_ROLE_MEASURE,         /* agent: right-sizing from the metrics API, the agent's advice beside */
+  TD_TASK_ROLE_HELM_UPGRADE,    /* command: rolls the right-sized values out */
+} TdTaskRole;
+
+/* What a manual task does, named by `action:` in the plan (td-task.c's action table). */
+typedef enum {
+  TD_TASK_ACTION_NONE,              /* not a manual task */
+  TD_TASK_ACTION_CREATE_AUDIT_LOG,  /* creates settings.audit_log with settings.audit_header */
+  TD_TASK_ACTION_SET_FIELDS,        /* sets the top-level keys of `set:` in the artifact */
+  TD_TASK_ACTION_APPEND_AUDIT,      /* appends its `audit:` lines */
+  TD_TASK_ACTION_WRITE_VALUES,      /* writes `content_from:` (settings.values) into the artifact */
+  TD_TASK_ACTION_RECORD_URL,        /* writes the frontend URL the gate found into the artifact */
+  TD_TASK_ACTION_COMMIT,            /* commits `paths:`, after the user has seen the git commands */
+} TdTaskAction;
 
 /* One line the task appends to the audit log. Owned by the task. */
 typedef struct {
@@ -31,6 +57,8 @@ G_DECLARE_FINAL_TYPE (TdTask, td_task, TD, TASK, GObject)
 const char         *td_task_get_id          (TdTask *self);   /* "T007" */
 const char         *td_task_get_title       (TdTask *self);
 TdTaskKind          td_task_get_kind        (TdTask *self);
+TdTaskRole          td_task_get_role        (TdTask *self);
+TdTaskAction        td_task_get_action      (TdTask *self);
 /* The command as the seed shows it ("minikube start"); NULL for agent tasks. */
 const char         *td_task_get_command     (TdTask *self);
 /* The agent: "gordon", "kubectl-ai" or "kagent"; NULL unless kind is AGENT. */
@@ -61,5 +89,13 @@ const TdYamlNode   *td_task_get_contract    (TdTask *self);
 char               *td_task_describe_action (TdTask *self);
 
 const char         *td_task_kind_to_string  (TdTaskKind kind);
+/* The plan's names: "build-image", "append-audit"; NULL for NONE. */
+const char         *td_task_role_to_string  (TdTaskRole role);
+const char         *td_task_action_to_string (TdTaskAction action);
+/* The first task of @tasks (a GListModel of TdTask) with @role / @action, or NULL; borrowed. */
+TdTask             *td_task_list_find_role  (GListModel  *tasks,
+                                             TdTaskRole   role);
+TdTask             *td_task_list_find_action (GListModel *tasks,
+                                             TdTaskAction action);
 
 G_END_DECLS

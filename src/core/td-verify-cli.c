@@ -93,7 +93,7 @@ int
 td_verify_cli_run (const TdVerifyOptions *options, TdRunner *runner, FILE *out, FILE *err)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TdPlan) plan = td_plan_new_default (&error);
+  g_autoptr(TdPlan) plan = td_plan_load (options->plan, &error);
   g_autoptr(TdRunner) own_runner = runner ? NULL : td_runner_new ();
   g_autofree char *project = g_canonicalize_filename (options->project ? options->project : ".", NULL);
   Verify verify = { .out = out, .err = err, .all_hold = TRUE };

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 typedef struct {
   const char *project;      /* --project DIR; NULL: the current folder */
   const char *kubeconfig;   /* --kubeconfig FILE; NULL: as kubectl finds it */
+  const char *plan;         /* --plan FILE; NULL: the bundled plan */
 } TdVerifyOptions;
 
 enum {
