@@ -4,7 +4,8 @@
 build-aux/flatpak-local-runtime makes (or takes from its cache) the runtime and SDK;
 build-aux/flatpak-local-manifest derives the manifest variant from the real one; flatpak-builder
 builds the app and installs it for the user (a user installation in the build tree,
-$FLATPAK_USER_DIR). Then, inside the sandbox: --version and /.flatpak-info; --status against the
+$FLATPAK_USER_DIR); what appstream-compose made of the metainfo, appstreamcli validate and
+desktop-file-validate on what was installed. Then, inside the sandbox: --version and /.flatpak-info; --status against the
 Kubernetes API double over TLS on 127.0.0.1; the window under Xvfb (a screenshot in
 screenshots/flatpak/), the preflight finding the fake host tools through `flatpak-spawn --host`
 (none of which sees /.flatpak-info), the file chooser giving the project's real path; and with
@@ -12,7 +13,7 @@ screenshots/flatpak/), the preflight finding the fake host tools through `flatpa
 
 Needs flatpak, flatpak-builder, mmdebstrap, eu-strip, Xvfb (DISPLAY) and python3-pyatspi; without
 them it is skipped (TAP's 1..0 # SKIP), except with CI=true, where it fails. TAP output."""
-import json
+import gzip
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from xml.etree import ElementTree
 
 APP_ID = 'io.github.tododeploy.TodoDeploy'
 BUILD = os.environ['TD_BUILD_ROOT']
@@ -158,11 +160,56 @@ def build_and_install(box):
     check('the app is installed on the local runtime %s' % runtime['platform'],
           info.returncode == 0 and re.search(r'Runtime:\s*%s/' % re.escape(runtime['platform']), info.stdout),
           info.stdout + info.stderr)
+    check_appstream(box)
     return None
 
 
+def check_appstream(box):
+    """What flatpak-builder's appstream-compose made of the metainfo, and the files a software
+    centre and Flathub's review read: valid, with screenshots that are in the tree, the release
+    meson builds and a content rating."""
+    files = os.path.join(WORK, 'app', 'files')
+    composed = os.path.join(files, 'share', 'app-info', 'xmls', APP_ID + '.xml.gz')
+    try:
+        with gzip.open(composed) as f:
+            component = ElementTree.parse(f).getroot().find('component')
+    except (OSError, ElementTree.ParseError) as error:
+        check('appstream-compose wrote %s' % composed, False, error)
+        return
+    icons = sorted(icon.get('width') for icon in component.findall('icon') if icon.get('type') == 'cached')
+    check('appstream-compose wrote the component with its 64 and 128 px icons', icons == ['128', '64'], icons)
+    shots = component.findall('screenshots/screenshot')
+    urls = [shot.findtext('image') or '' for shot in shots]
+    prefix = 'https://raw.githubusercontent.com/tododeploy/todo-deploy/main/'
+    check('its screenshots: one default, each with a caption and an https image in this tree',
+          shots and [shot.get('type') for shot in shots].count('default') == 1 and
+          all(shot.findtext('caption') for shot in shots) and
+          all(url.startswith(prefix) and os.path.isfile(os.path.join(TOP, url[len(prefix):])) for url in urls),
+          '\n'.join(urls))
+    releases = [release.get('version') for release in component.findall('releases/release')]
+    check('its newest release is the version meson builds (%s)' % meson_version(),
+          releases and releases[0] == meson_version(), releases)
+    rating = component.find('content_rating')
+    check('it has an OARS 1.1 content rating', rating is not None and rating.get('type') == 'oars-1.1')
+    metainfo = os.path.join(files, 'share', 'appdata', APP_ID + '.appdata.xml')
+    if not os.path.isfile(metainfo):
+        metainfo = os.path.join(files, 'share', 'metainfo', APP_ID + '.metainfo.xml')
+    got = box.run(['appstreamcli', 'validate', '--no-net', '--explain', metainfo])
+    check('appstreamcli validate: the Flatpak\'s metainfo', got.returncode == 0, got.stdout + got.stderr)
+    desktop = os.path.join(WORK, 'user', 'exports', 'share', 'applications', APP_ID + '.desktop')
+    got = box.run(['desktop-file-validate', desktop])
+    exec_line = [line for line in read(desktop).splitlines() if line.startswith('Exec=')]
+    check('desktop-file-validate: the exported desktop file, which starts flatpak run',
+          got.returncode == 0 and exec_line and 'flatpak run' in exec_line[0] and APP_ID in exec_line[0],
+          got.stdout + got.stderr + '\n'.join(exec_line))
+
+
+def meson_version():
+    return re.search(r"version:\s*'([^']+)'", read(os.path.join(TOP, 'meson.build'))).group(1)
+
+
 def check_command_line(box):
-    version = re.search(r"version:\s*'([^']+)'", open(os.path.join(TOP, 'meson.build')).read()).group(1)
+    version = meson_version()
     got = box.run(['flatpak', 'run', '--die-with-parent', APP_ID, '--version'])
     check('flatpak run %s --version' % APP_ID, got.returncode == 0 and got.stdout.strip() == 'todo-deploy ' + version,
           got.stdout + got.stderr)
